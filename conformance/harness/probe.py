@@ -1,0 +1,260 @@
+# -*- coding: utf-8 -*-
+"""Conformance probe: one public runpy API call, one observation record.
+
+Usage (run by the *target* interpreter, never imported by the driver)::
+
+    python -E -s probe.py REQUEST.json
+
+The request (JSON) names the module under test, an optional directory that
+must be on ``sys.path`` to import it, the fixture tree, and the call.  The
+probe performs exactly one call of ``run_module``, ``run_path`` or an
+``inspect`` of the module's public surface, and writes one observation record
+(JSON) to the request's ``output`` file.  Any exception from the call is part
+of the observation, not a probe failure.
+
+Why this shape: the driver runs on a modern Python, but the probe must run on
+every interpreter under test (2.7, 3.6-3.13, PyPy), so it is single-source,
+standard-library only, and free of f-strings and annotations.  It never
+computes expected values; it only reports.
+
+Exit status: 0 when an observation was written; 3 when the module under test
+could not be imported (the driver reports CRASH); anything else is a probe
+crash.  ``INTERPRETING.md`` specifies the request and observation formats.
+"""
+import json
+import os
+import sys
+import warnings
+
+PROBE_FORMAT = "runpy-conformance-probe/1"
+CALLER_ARGV = ["caller-argv0", "caller-arg1"]
+
+
+def _subst(value, fixture):
+    """Replace the ``{fixture}`` placeholder in every string of a request value."""
+    if isinstance(value, list):
+        return [_subst(v, fixture) for v in value]
+    if isinstance(value, dict):
+        return dict((k, _subst(v, fixture)) for k, v in value.items())
+    if isinstance(value, basestring_types):
+        return value.replace("{fixture}", fixture)
+    return value
+
+
+try:
+    basestring_types = (str, unicode)  # noqa: F821  (Python 2)
+except NameError:
+    basestring_types = (str,)
+
+
+def _native(text):
+    """Python 2: turn JSON unicode into native str (paths, module names)."""
+    if sys.version_info[0] == 2 and isinstance(text, unicode):  # noqa: F821
+        return text.encode("utf-8")
+    return text
+
+
+def _decode_arg(value):
+    """Build a call argument from its JSON form.
+
+    ``{"$path": s}`` becomes ``pathlib.Path(s)``, ``{"$bytes": s}`` becomes
+    ``s`` encoded with the filesystem encoding; lists and dicts are decoded
+    element by element; strings become native strings.
+    """
+    if isinstance(value, dict):
+        if "$path" in value:
+            import pathlib
+
+            return pathlib.Path(_native(value["$path"]))
+        if "$bytes" in value:
+            return value["$bytes"].encode(sys.getfilesystemencoding())
+        return dict((_native(k), _decode_arg(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_decode_arg(v) for v in value]
+    if isinstance(value, basestring_types):
+        return _native(value)
+    return value
+
+
+def _load_recorder(fixture):
+    """Load the fixture's ``_rec.py`` as module ``_rec`` without the import system."""
+    path = os.path.join(fixture, "_rec.py")
+    module = type(sys)("_rec")
+    module.__file__ = path
+    with open(path) as handle:
+        source = handle.read()
+    exec(compile(source, path, "exec"), module.__dict__)
+    sys.modules["_rec"] = module
+    return module
+
+
+def _compile_steps(fixture, steps):
+    """Byte-compile fixture files with *this* interpreter (legacy .pyc layout)."""
+    import py_compile
+
+    for step in steps:
+        source = os.path.join(fixture, step["source"])
+        target = os.path.join(fixture, step["target"])
+        py_compile.compile(source, cfile=target, doraise=True)
+        if step.get("remove_source"):
+            os.remove(source)
+
+
+def _import_target(name, path):
+    """Import the module under test; ``path`` is on sys.path only meanwhile."""
+    if path:
+        sys.path.insert(0, path)
+    try:
+        __import__(name)
+        return sys.modules[name]
+    finally:
+        if path and path in sys.path:
+            sys.path.remove(path)
+
+
+def _describe_exception(exc, rec):
+    data = {
+        "type": type(exc).__name__,
+        "message": rec._text(str(exc)) if not isinstance(exc, SystemExit) else None,
+        "is_import_error": isinstance(exc, ImportError),
+    }
+    if isinstance(exc, SystemExit):
+        data["code"] = rec.describe(exc.code)
+    cause = getattr(exc, "__cause__", None)
+    data["cause"] = None if cause is None else {"type": type(cause).__name__}
+    return data
+
+
+def _signature(func):
+    """Parameter names and described defaults, on 2.7 and 3.x alike."""
+    import inspect
+
+    if hasattr(inspect, "signature"):
+        params = []
+        for p in inspect.signature(func).parameters.values():
+            default = "$required" if p.default is p.empty else p.default
+            params.append([p.name, default])
+        return params
+    spec = inspect.getargspec(func)
+    defaults = list(spec.defaults or ())
+    pad = ["$required"] * (len(spec.args) - len(defaults))
+    return [[n, d] for n, d in zip(spec.args, pad + defaults)]
+
+
+def _inspect(module, rec):
+    data = {"has": {}, "params": {}, "doc": {}}
+    if hasattr(module, "__all__"):
+        data["all"] = rec.describe(list(module.__all__))
+    for name in ("run_module", "run_path"):
+        func = getattr(module, name, None)
+        data["has"][name] = func is not None
+        if func is not None:
+            data["params"][name] = rec.describe(_signature(func))
+            data["doc"][name] = rec.describe(getattr(func, "__doc__", None))
+    return data
+
+
+def run(request_path):
+    """Execute one request and return the observation dict."""
+    base = os.path.dirname(os.path.abspath(request_path))
+    with open(request_path) as handle:
+        req = json.load(handle)
+    fixture = os.path.normpath(os.path.join(base, _native(req["fixture"])))
+    _compile_steps(fixture, req.get("compile", []))
+    if req.get("prepare_only"):
+        return {"probe": PROBE_FORMAT, "prepared": True}
+
+    rec = _load_recorder(fixture)
+    obs = {"probe": PROBE_FORMAT}
+    try:
+        target = _import_target(_native(req["module"]), req.get("path") and _native(req["path"]))
+    except BaseException as exc:  # the implementation itself is broken
+        obs["outcome"] = "import-failed"
+        obs["exception"] = _describe_exception(exc, rec)
+        return obs
+
+    os.chdir(os.path.join(fixture, _native(req.get("cwd", "."))))
+    sys.argv[:] = list(CALLER_ARGV)
+    for entry in reversed(_subst(req.get("sys_path", []), fixture)):
+        sys.path.insert(0, _native(entry))
+    watch = [_native(n) for n in req.get("watch_modules", [])]
+    for name in req.get("fake_modules", []):
+        sys.modules[_native(name)] = type(sys)(_native(name))
+
+    call = _subst(req["call"], fixture)
+    args = _decode_arg(call.get("args", []))
+    kwargs = _decode_arg(call.get("kwargs", {}))
+    init = kwargs.get("init_globals")
+    init_before = rec.describe(init) if isinstance(init, dict) else None
+    argv_before = list(sys.argv)
+    path_before = list(sys.path)
+    main_before = sys.modules.get("__main__")
+    before = dict((n, sys.modules.get(n)) for n in watch)
+
+    result = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if call["api"] == "inspect":
+                obs["inspect"] = _inspect(target, rec)
+            else:
+                result = getattr(target, call["api"])(*args, **kwargs)
+            obs["outcome"] = "returned"
+        except BaseException as exc:
+            obs["outcome"] = "raised"
+            obs["exception"] = _describe_exception(exc, rec)
+
+    after = {
+        "argv": rec.describe(list(sys.argv)),
+        "argv_restored": sys.argv == argv_before,
+        "path_restored": sys.path == path_before,
+        "main_restored": sys.modules.get("__main__") is main_before,
+        "modules": {},
+    }
+    for name in watch:
+        now = sys.modules.get(name)
+        after["modules"][name] = {
+            "present": name in sys.modules,
+            "same": now is before[name],
+        }
+    if init_before is not None:
+        after["init_globals_unchanged"] = rec.describe(init) == init_before
+    obs["after"] = after
+    obs["warnings"] = [
+        {"category": w.category.__name__, "message": rec._text(str(w.message))} for w in caught
+    ]
+    obs["records"] = rec.RECORDS
+    if isinstance(result, dict):
+        obs["result"] = rec.describe(result)
+        obs["result_is"] = dict((k, v is result) for k, v in rec.KEPT.items())
+        if init is not None and "__builtins__" in init:
+            obs["result_builtins_is_init"] = result.get("__builtins__") is init["__builtins__"]
+        calls = {}
+        for name in req.get("call_after", []):
+            try:
+                calls[name] = rec.describe(result[name]())
+            except BaseException as exc:
+                calls[name] = {"raised": type(exc).__name__}
+        obs["call_after"] = calls
+    elif obs["outcome"] == "returned" and call["api"] != "inspect":
+        obs["result"] = rec.describe(result)
+    return obs
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and os.path.abspath(sys.path[0] or ".") == here:
+        del sys.path[0]
+    request_path = os.path.abspath(argv[1])
+    with open(request_path) as handle:
+        output = json.load(handle).get("output", "observation.json")
+    output = os.path.join(os.path.dirname(request_path), output)
+    obs = run(request_path)
+    sys.stdout.flush()
+    with open(output, "w") as handle:
+        json.dump(obs, handle, sort_keys=True)
+    return 3 if obs.get("outcome") == "import-failed" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,269 @@
+"""Reports: text summary, JSON records, static HTML matrix, replay folders.
+
+All output is derived from the list of cell results; nothing here runs code.
+The HTML page is self-contained (inline CSS, a few lines of inline script to
+switch views, no network).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shlex
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from .catalogue import Catalogue
+from .cases import Case
+from .impls import Implementation
+from .runner import PROBE, STATUSES, CellResult
+
+RESULTS_SCHEMA = "runpy_ref.conformance-results/1"
+# Worst first: the status shown when several cases cover one behaviour.
+SEVERITY = ["CRASH", "TIMEOUT", "ERROR", "XPASS", "FAIL", "XFAIL", "PASS", "SKIP", "N/A"]
+
+
+def counts(results: list[CellResult]) -> Counter:
+    return Counter(r.status for r in results if r.executable)
+
+
+def summary_line(results: list[CellResult], wall: float) -> str:
+    c = counts(results)
+    parts = [f"{s} {c[s]}" for s in STATUSES if c[s]]
+    return f"{sum(c.values())} cells in {wall:.1f}s: " + ", ".join(parts)
+
+
+def _columns(results: list[CellResult]) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in results:
+        seen.setdefault(r.impl_label, None)
+    return list(seen)
+
+
+def render_text(results: list[CellResult], wall: float) -> str:
+    lines = [summary_line(results, wall), ""]
+    per: dict[str, Counter] = defaultdict(Counter)
+    for r in results:
+        if r.executable:
+            per[r.impl_label][r.status] += 1
+    lines.append("per implementation:")
+    for label, c in per.items():
+        lines.append(f"  {label:34} " + "  ".join(f"{s} {c[s]}" for s in STATUSES if c[s]))
+    doc_cells = [r for r in results if not r.executable]
+    if doc_cells:
+        encoded = sum(1 for r in doc_cells if r.expected is not None)
+        lines.append(f"documented-only versions: {encoded} cells with encoded expectations "
+                     f"(documented, not executable here)")
+    bad = [r for r in results if r.executable and r.status not in ("PASS", "N/A", "SKIP")]
+    if bad:
+        lines += ["", "not passing:"]
+        for r in bad:
+            lines.append(f"  {r.status:7} {r.case.id} [{r.impl_label}] {r.reason}")
+            for m in r.mismatches[:6]:
+                lines.append(f"          {m['path']}: expected {json.dumps(m['expected'])[:200]}"
+                             f" observed {json.dumps(m['observed'])[:200]}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: list[CellResult], impls: list[Implementation], wall: float) -> str:
+    data = {
+        "schema": RESULTS_SCHEMA,
+        "wall_seconds": round(wall, 2),
+        "counts": dict(counts(results)),
+        "implementations": [i.as_dict() for i in impls],
+        "records": [r.as_record() for r in results],
+    }
+    return json.dumps(data, indent=1, sort_keys=False) + "\n"
+
+
+def listing(cases: list[Case], cat: Catalogue) -> dict[str, Any]:
+    """``list --format json``: catalogue entries with covering cases, and the cases."""
+    covering: dict[str, list[str]] = defaultdict(list)
+    for case in cases:
+        for bid in case.behaviours:
+            covering[bid].append(case.id)
+    entries = [
+        {"id": e.id, "section": e.section, "documented": e.documented, "cases": covering.get(e.id, [])}
+        for e in cat.entries
+    ]
+    unknown = sorted(set(covering) - set(cat.ids()))
+    return {
+        "catalogue": cat.source,
+        "entries": entries,
+        "cases": [{"id": c.id, "group": c.group, "title": c.title, "behaviours": c.behaviours,
+                   "file": str(c.source)} for c in cases],
+        "uncovered_documented": [e["id"] for e in entries if e["documented"] and not e["cases"]],
+        "uncovered": [e["id"] for e in entries if not e["cases"]],
+        "unknown_ids_in_cases": unknown,
+    }
+
+
+def _worst(statuses: list[str]) -> str:
+    return min(statuses, key=SEVERITY.index) if statuses else "N/A"
+
+
+_CSS = """
+body{font-family:sans-serif;font-size:13px;margin:1em}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 4px;text-align:center}
+th.rot{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;white-space:nowrap}
+td.l{text-align:left;max-width:30em}tr.sec td{background:#eee;font-weight:bold;text-align:left}
+.PASS{background:#c8f7c5}.FAIL{background:#f7a5a5}.ERROR,.CRASH,.TIMEOUT,.XPASS{background:#e05050;color:#fff}
+.XFAIL{background:#f7e3a5}.SKIP{background:#ddd}.NA{color:#aaa}.DOC{background:#dde8ff}
+nav a{margin-right:1em}.view{display:none}.view.on{display:block}
+"""
+_JS = """
+function show(id){document.querySelectorAll('.view').forEach(function(v){v.classList.toggle('on',v.id===id)});}
+"""
+
+
+def _cell(statuses: list[str], tip: str, documented: bool = False) -> str:
+    if documented:
+        label, cls = ("doc", "DOC") if statuses else ("", "NA")
+        return f'<td class="{cls}" title="{html.escape(tip)}">{label}</td>'
+    worst = _worst(statuses)
+    cls = "NA" if worst == "N/A" else worst
+    return f'<td class="{cls}" title="{html.escape(tip)}">{html.escape(worst)}</td>'
+
+
+def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
+    """Behaviour x implementation matrix: grouped view, disagreements view, case view."""
+    columns = _columns(results)
+    executable = {r.impl_label: r.executable for r in results}
+    by_beh: dict[tuple[str, str], list[CellResult]] = defaultdict(list)
+    by_case: dict[tuple[str, str], CellResult] = {}
+    cases: dict[str, Case] = {}
+    for r in results:
+        for bid in r.case.behaviours:
+            by_beh[(bid, r.impl_label)].append(r)
+        by_case[(r.case.id, r.impl_label)] = r
+        cases[r.case.id] = r.case
+    head = "".join(
+        f'<th class="rot">{html.escape(c)}{"" if executable[c] else " (documented)"}</th>' for c in columns
+    )
+
+    def behaviour_row(entry_id: str, title: str, documented: bool) -> tuple[str, bool]:
+        cells, seen = [], set()
+        for col in columns:
+            rs = by_beh.get((entry_id, col), [])
+            if executable[col]:
+                statuses = [r.status for r in rs]
+                tip = "; ".join(f"{r.case.id}: {r.status} {r.reason}" for r in rs)
+                cells.append(_cell(statuses, tip))
+                seen |= {s for s in statuses if s != "N/A"}
+            else:
+                encoded = [r for r in rs if r.expected is not None]
+                tip = "; ".join(f"{r.case.id}: {r.reason}" for r in rs)
+                cells.append(_cell([r.status for r in encoded], tip, documented=True))
+        flag = "doc" if documented else "obs"
+        row = (f'<tr><td class="l"><b>{html.escape(entry_id)}</b> <small>[{flag}]</small> '
+               f"{html.escape(title[:90])}</td>{''.join(cells)}</tr>")
+        return row, len(seen) > 1
+
+    grouped, disagreements = [], []
+    section = None
+    for entry in cat.entries:
+        if entry.section != section:
+            section = entry.section
+            grouped.append(f'<tr class="sec"><td colspan="{len(columns) + 1}">{html.escape(section)}</td></tr>')
+        row, disagrees = behaviour_row(entry.id, entry.title, entry.documented)
+        grouped.append(row)
+        if disagrees:
+            disagreements.append(row)
+    case_rows = []
+    for cid, case in sorted(cases.items()):
+        cells = []
+        for col in columns:
+            r = by_case.get((cid, col))
+            if r is None:
+                cells.append("<td></td>")
+            elif executable[col]:
+                cells.append(_cell([r.status], r.reason))
+            else:
+                cells.append(_cell([r.status] if r.expected is not None else [], r.reason, documented=True))
+        case_rows.append(f'<tr><td class="l"><b>{html.escape(cid)}</b> {html.escape(case.title)}<br>'
+                         f"<small>{', '.join(case.behaviours)}</small></td>{''.join(cells)}</tr>")
+    c = counts(results)
+    summary = html.escape(summary_line(results, wall))
+    legend = " ".join(f'<span class="{s if s != "N/A" else "NA"}">{s}</span>' for s in SEVERITY)
+
+    def table(rows: list[str]) -> str:
+        return f"<table><tr><th>behaviour</th>{head}</tr>{''.join(rows)}</table>"
+
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>runpy conformance matrix</title>
+<style>{_CSS}</style><script>{_JS}</script></head><body>
+<h1>runpy conformance matrix</h1>
+<p>{summary}. Catalogue: {html.escape(cat.source)}. Legend: {legend};
+<span class="DOC">doc</span> = documented, not executable here (expectation encoded).</p>
+<nav><a href="#" onclick="show('grouped');return false">grouped by section</a>
+<a href="#" onclick="show('disagree');return false">disagreements only ({len(disagreements)})</a>
+<a href="#" onclick="show('cases');return false">cases</a></nav>
+<div id="grouped" class="view on">{table(grouped)}</div>
+<div id="disagree" class="view"><p>Behaviours whose executable cells do not all have the same status.</p>
+{table(disagreements) if disagreements else '<p>none</p>'}</div>
+<div id="cases" class="view">{table(case_rows)}</div>
+<p><small>{sum(c.values())} executable cells.</small></p>
+</body></html>
+"""
+
+
+def render(fmt: str, results: list[CellResult], cat: Catalogue, impls: list[Implementation],
+           wall: float) -> str:
+    if fmt == "json":
+        return render_json(results, impls, wall)
+    if fmt == "html":
+        return render_html(results, cat, wall)
+    return render_text(results, wall)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
+
+
+def write_replays(results: list[CellResult], root: Path) -> list[Path]:
+    """One folder per non-passing cell: fixture, exact command, expected vs observed.
+
+    The folder is self-sufficient: ``run.sh`` re-runs the exact launch (for API
+    cases with the copied ``probe.py`` and ``request.json``), so someone
+    without this harness can reproduce the observation.
+    """
+    written = []
+    for r in results:
+        if not r.executable or r.status not in ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XPASS", "XFAIL"):
+            continue
+        if r.fixture_dir is None:
+            continue
+        folder = root / _slug(f"{r.case.id}__{r.impl_label}")
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        shutil.copytree(r.fixture_dir, folder / "fixture")
+        lines = ["#!/bin/sh", "# Replay of one conformance cell; run from anywhere.", 'here=$(cd "$(dirname "$0")" && pwd)']
+        if r.request is not None:
+            shutil.copy(PROBE, folder / "probe.py")
+            (folder / "request.json").write_text(json.dumps(r.request, indent=1) + "\n")
+            exe = r.command[0] if r.command else "python"
+            lines.append(f'cd "$here" && {shlex.quote(exe)} -E -s probe.py request.json && cat observation.json')
+        elif r.command:
+            env = " ".join(f"{k}={shlex.quote(v)}" for k, v in (r.env or {}).items()
+                           if k != "RUNPY_CONFORMANCE_RECORD")
+            cmd = " ".join(shlex.quote(a.replace(r.fixture_dir, "$here/fixture")) for a in r.command)
+            rel = Path(r.cwd or r.fixture_dir).relative_to(r.fixture_dir) if r.cwd else Path(".")
+            lines.append(f'cd "$here/fixture/{rel}" && RUNPY_CONFORMANCE_RECORD="$here/records.jsonl" {env} {cmd}')
+            lines.append('echo "exit status: $?"; cat "$here/records.jsonl" 2>/dev/null')
+        (folder / "run.sh").write_text("\n".join(lines) + "\n")
+        (folder / "run.sh").chmod(0o755)
+        (folder / "expected.json").write_text(json.dumps(r.expected, indent=1, sort_keys=True) + "\n")
+        (folder / "observed.json").write_text(json.dumps(r.observed, indent=1, sort_keys=True) + "\n")
+        info = {
+            "case": r.case.id, "title": r.case.title, "behaviours": r.case.behaviours,
+            "case_file": str(r.case.source), "implementation": r.impl, "status": r.status,
+            "reason": r.reason, "mismatches": r.mismatches, "doc_says": r.doc_says,
+            "original_command": r.command, "original_cwd": r.cwd, "placeholders": r.placeholders,
+        }
+        (folder / "README.json").write_text(json.dumps(info, indent=1) + "\n")
+        written.append(folder)
+    return written

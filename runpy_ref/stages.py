@@ -1,0 +1,577 @@
+"""The six stages, each a short function with a stated contract.
+
+=============  ==========================================================
+stage          contract
+=============  ==========================================================
+find_spec      ``find_spec(name, *, error, profile) -> SpecFound``
+pick_main      ``pick_main(found, *, error, profile) -> MainChoice``
+               ``pick_path(path, *, profile) -> PathChoice`` (run_path)
+build_globals  ``build_globals(*, spec, run_name, init_globals, pkg_name,
+               script_name, profile) -> GlobalsPlan`` (pure)
+alter_sys      ``alter_sys(change) -> Applied``
+exec           ``exec_code(code, namespace, *, name, namespace_kind)
+               -> ExecFinished``
+restore        ``restore(applied) -> SysRestored``
+=============  ==========================================================
+
+The pipeline (:mod:`runpy_ref.pipeline`) reaches every stage through the
+active :class:`Stages` table, so :func:`use_stages` can plug in another
+implementation of one contract, which is how the classroom exercises grade a
+student's ``pick_main``.  Errors are raised through the ``error`` class the
+caller passes in, as CPython's runpy does: ``ImportError`` for the public
+API, a private class for ``python -m`` so that it can print one line.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from types import ModuleType
+from typing import Any
+
+from .profiles import Profile
+from .records import (
+    AlreadyImported,
+    ExecFinished,
+    ExecStarted,
+    GlobalsPlan,
+    MainChoice,
+    PackageRedirect,
+    ParentImported,
+    PathChoice,
+    SpecFound,
+    StageFailed,
+    SysChanged,
+    SysRestored,
+)
+from .trace import Record, current
+
+__all__ = [
+    "DEFAULT_STAGES",
+    "Applied",
+    "InsertPath",
+    "ReplaceArgv",
+    "SetArgv0",
+    "SetModule",
+    "Stages",
+    "active_stages",
+    "alter_sys",
+    "build_globals",
+    "exec_code",
+    "find_spec",
+    "pick_main",
+    "pick_path",
+    "restore",
+    "stage",
+    "use_stages",
+]
+
+_MISSING = object()
+
+
+class _Absent:
+    """Stands for "no such entry" in the before/after values of the trace."""
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+ABSENT = _Absent()
+
+
+def _emit(record: Record) -> Any:
+    """Hand ``record`` to the tracer when one is active; return it either way."""
+    tracer = current()
+    if tracer is not None:
+        tracer.emit(record)
+    return record
+
+
+def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark ``fn`` as the implementation of stage ``name``.
+
+    A failure inside it is reported once as a ``stage_failed`` event (the
+    exception still propagates unchanged), which is also how a student's
+    function plugged in with :func:`use_stages` shows up in the trace.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except BaseException as exc:
+                _report_failure(name, exc)
+                raise
+
+        traced.stage = name  # type: ignore[attr-defined]
+        return traced
+
+    return decorate
+
+
+def _report_failure(name: str, exc: BaseException) -> None:
+    tracer = current()
+    if tracer is None or getattr(exc, "_runpy_ref_reported", False):
+        return
+    try:
+        exc._runpy_ref_reported = True  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - exceptions with __slots__
+        pass
+    tracer.emit(
+        StageFailed(name, type(exc).__name__, str(exc), ids=_error_ids(str(exc))),
+        stage=name,
+    )
+
+
+def _error_ids(message: str) -> tuple[str, ...]:
+    """Catalogue entries for the error messages runpy itself composes."""
+    table = (
+        ("Relative module names", ("RM-05", "ERR-06")),
+        ("is a package and cannot", ("ERR-04",)),
+        ("Cannot use package as __main__", ("RM-22", "ERR-05")),
+        ("Error while finding module specification", ("ERR-02", "ERR-03")),
+        ("No code object available", ("ERR-08", "RM-26")),
+        ("is a namespace package", ("ERR-09",)),
+        ("can't find '__main__'", ("ERR-10",)),
+        ("No module named", ("ERR-01",)),
+    )
+    return next((ids for text, ids in table if text in message), ())
+
+
+# -- find_spec ---------------------------------------------------------------
+
+
+@stage("find_spec")
+def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> SpecFound:
+    """Locate ``mod_name`` without executing it (its parents do get imported).
+
+    Documented in: runpy docs, ``run_module`` ("locate using the standard
+    import mechanism"); PEP 338.  CPython: the first half of
+    ``runpy._get_module_details``.
+    """
+    if profile.reject_relative_names and mod_name.startswith("."):
+        raise error("Relative module names not supported")
+    pkg_name = mod_name.rpartition(".")[0]
+    if pkg_name:
+        _import_parent(pkg_name, mod_name)
+        if profile.warn_if_already_imported:
+            _warn_if_already_imported(mod_name, pkg_name)
+    spec = _lookup_spec(mod_name, error, profile)
+    if spec is None:
+        raise error("No module named %s" % mod_name)
+    return _emit(SpecFound(mod_name, spec))
+
+
+def _import_parent(pkg_name: str, mod_name: str) -> None:
+    """Import the parent first, so that its own errors are not disguised.
+
+    A missing parent is left for the lookup to report; any other failure in
+    the parent's ``__init__`` propagates unchanged (RM-25, bpo-14285).
+    """
+    try:
+        __import__(pkg_name)
+    except ImportError as exc:
+        missing = exc.name
+        if missing is None or (missing != pkg_name and not pkg_name.startswith(missing + ".")):
+            raise
+    else:
+        _emit(ParentImported(pkg_name, mod_name))
+
+
+def _warn_if_already_imported(mod_name: str, pkg_name: str) -> None:
+    existing = sys.modules.get(mod_name)
+    if existing is None or hasattr(existing, "__path__"):
+        return
+    message = (
+        f"{mod_name!r} found in sys.modules after import of package {pkg_name!r}, "
+        f"but prior to execution of {mod_name!r}; this may result in unpredictable behaviour"
+    )
+    _emit(AlreadyImported(mod_name, pkg_name, message))
+    from warnings import warn
+
+    warn(RuntimeWarning(message))  # noqa: B028 - stacklevel 1, as CPython's runpy
+
+
+def _lookup_spec(mod_name: str, error: type[Exception], profile: Profile) -> Any:
+    """``importlib.util.find_spec``, with its assorted failures made ImportErrors."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(mod_name)
+    except (ImportError, AttributeError, TypeError, ValueError) as exc:
+        message = profile.spec_error_template.format(
+            name=mod_name, type=type(exc).__name__, error=exc
+        )
+        if profile.py_suffix_hint and mod_name.endswith(".py"):
+            message += (
+                f". Try using '{mod_name[:-3]}' instead of '{mod_name}' as the module name."
+            )
+        raise error(message) from exc
+
+
+# -- pick_main ------------------------------------------------------------------
+
+
+@stage("pick_main")
+def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> MainChoice:
+    """Decide which module's code runs, and load that code.
+
+    A package runs its ``__main__`` submodule (RM-06); a module runs itself.
+    CPython: the second half of ``runpy._get_module_details``.
+    """
+    if found.is_package:
+        return _pick_package_main(found, error, profile)
+    loader = found.spec.loader
+    if loader is None:
+        raise error("%r is a namespace package and cannot be executed" % found.name)
+    try:
+        code = loader.get_code(found.name)
+    except ImportError as exc:
+        raise error(format(exc)) from exc
+    if code is None:
+        raise error("No code object available for %s" % found.name)
+    return _emit(MainChoice(found.name, found.spec, "loader.get_code()", code))
+
+
+def _pick_package_main(found: SpecFound, error: type[Exception], profile: Profile) -> MainChoice:
+    name = found.name
+    if name == "__main__" or name.endswith(".__main__"):
+        raise error("Cannot use package as __main__ module")
+    main_name = name + ".__main__"
+    _emit(PackageRedirect(name, main_name))
+    stages = active_stages()
+    try:
+        main_found = stages.find_spec(main_name, error=error, profile=profile)
+        return stages.pick_main(main_found, error=error, profile=profile)
+    except error as exc:
+        if name not in sys.modules:
+            raise  # the package itself failed to import: being a package is beside the point
+        raise error(  # noqa: B904 - implicit chaining, as CPython's runpy
+            "%s; %r is a package and cannot be directly executed" % (exc, name)
+        )
+
+
+@stage("pick_main")
+def pick_path(path_name: Any, *, profile: Profile) -> PathChoice:
+    """Classify a run_path argument: a sys.path entry, or a file to read.
+
+    Anything an importer accepts (a directory, a zip file) is an entry whose
+    ``__main__`` will be imported; everything else is read as a file, compiled
+    bytecode first and source second (RP-03, RP-04, RP-05).
+    """
+    from pkgutil import get_importer
+
+    importer = get_importer(path_name)
+    if profile.reject_null_importer and _is_null_importer(importer):
+        importer = None
+    if profile.decode_path_argument:
+        path_name = os.fsdecode(path_name)
+    if importer is not None:
+        return _emit(PathChoice(path_name, "sys.path entry", type(importer).__qualname__, None))
+    code, source = _code_from_file(path_name)
+    choice = _emit(PathChoice(path_name, "file", None, code))
+    _emit(MainChoice(path_name, None, source, code))
+    return choice
+
+
+def _is_null_importer(importer: object) -> bool:
+    kind = type(importer)
+    return kind.__module__ == "imp" and kind.__name__ == "NullImporter"
+
+
+def _code_from_file(fname: Any) -> tuple[Any, str]:
+    """Read ``fname`` as bytecode if its magic number matches, else as source."""
+    import io
+    from pkgutil import read_code
+
+    path = os.path.abspath(os.fsdecode(fname))
+    with io.open_code(path) as stream:
+        code = read_code(stream)
+    if code is not None:
+        return code, "bytecode file"
+    with io.open_code(path) as stream:
+        return compile(stream.read(), fname, "exec"), "source file"
+
+
+# -- build_globals ----------------------------------------------------------------
+
+
+@stage("build_globals")
+def build_globals(
+    *,
+    spec: Any,
+    run_name: Any,
+    init_globals: dict[str, Any] | None,
+    pkg_name: str | None = None,
+    script_name: Any = None,
+    profile: Profile,
+) -> GlobalsPlan:
+    """Decide the special globals; a pure function of its arguments.
+
+    Specials come from the spec when there is one (docs 3.4+: "set as
+    normal"), else from the script name; they override same-named keys of
+    ``init_globals``, which itself is never modified (RM-15, RM-16).
+    """
+    if spec is None:
+        loader, fname, cached = None, script_name, None
+    else:
+        loader, fname, cached = spec.loader, spec.origin, spec.cached
+        if pkg_name is None:
+            pkg_name = spec.parent
+    values = {
+        "__name__": run_name,
+        "__file__": fname,
+        "__cached__": cached,
+        "__doc__": None,
+        "__loader__": loader,
+        "__package__": pkg_name,
+        "__spec__": spec,
+    }
+    specials = tuple((key, values[key]) for key in profile.specials)
+    given = tuple(init_globals or ())
+    plan = GlobalsPlan(
+        specials=specials,
+        kept=tuple(key for key in given if key not in values),
+        overridden=tuple(key for key in given if key in values),
+        ids=("RM-08", "RM-09", "RM-11", "RM-14", "RM-15")
+        if spec is not None
+        else ("RP-11", "RP-12", "RP-13", "RP-14", "RP-15"),
+    )
+    return _emit(plan)
+
+
+# -- alter_sys / restore --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetArgv0:
+    """Set ``sys.argv[0]`` (RM-17, RP-18)."""
+
+    value: Any
+    lasting: bool = False
+    ids: tuple[str, ...] = ("RM-17",)
+
+
+@dataclass(frozen=True)
+class ReplaceArgv:
+    """Replace the whole of ``sys.argv`` (the CLI's ``-m MOD args`` view)."""
+
+    values: tuple[Any, ...]
+    lasting: bool = False
+    ids: tuple[str, ...] = ("CLI-08", "CLI-14")
+
+
+@dataclass(frozen=True)
+class SetModule:
+    """Put ``module`` at ``sys.modules[name]``, or take the entry out if None."""
+
+    name: str
+    module: ModuleType | None
+    lasting: bool = False
+    ids: tuple[str, ...] = ("RM-17",)
+
+
+@dataclass(frozen=True)
+class InsertPath:
+    """Insert ``entry`` at ``sys.path[0]``; undone by removing the first equal entry."""
+
+    entry: Any
+    replace_first: bool = False
+    lasting: bool = False
+    ids: tuple[str, ...] = ("RP-06", "RP-07")
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A change that has been made, with what it replaced (for restore)."""
+
+    change: Any
+    saved: Any
+
+
+def _target(change: Any) -> str:
+    if isinstance(change, SetArgv0):
+        return "sys.argv[0]"
+    if isinstance(change, ReplaceArgv):
+        return "sys.argv"
+    if isinstance(change, SetModule):
+        return f"sys.modules[{change.name!r}]"
+    return "sys.path[0]"
+
+
+def _read(change: Any) -> Any:
+    """The current value at the change's target (for the trace)."""
+    if isinstance(change, SetArgv0):
+        return sys.argv[0]
+    if isinstance(change, ReplaceArgv):
+        return list(sys.argv)
+    if isinstance(change, SetModule):
+        return sys.modules.get(change.name, ABSENT)
+    return sys.path[0] if sys.path else ABSENT
+
+
+@stage("alter_sys")
+def alter_sys(change: Any) -> Applied:
+    """Make one change to ``sys``; return what is needed to undo it."""
+    before = _read(change) if current() is not None else None
+    saved: Any
+    if isinstance(change, SetArgv0):
+        saved, sys.argv[0] = sys.argv[0], change.value
+    elif isinstance(change, ReplaceArgv):
+        saved, sys.argv[:] = list(sys.argv), change.values
+    elif isinstance(change, SetModule):
+        saved = sys.modules[change.name] if change.module is None else sys.modules.get(change.name, _MISSING)
+        if change.module is None:
+            del sys.modules[change.name]
+        else:
+            sys.modules[change.name] = change.module
+    elif change.replace_first and sys.path:
+        saved, sys.path[0] = sys.path[0], change.entry
+    else:
+        saved = _MISSING
+        sys.path.insert(0, change.entry)
+    if current() is not None:
+        _emit(SysChanged(_target(change), before, _read(change), change.lasting, ids=change.ids))
+    return Applied(change, saved)
+
+
+@stage("restore")
+def restore(applied: Applied) -> SysRestored:
+    """Undo one change: the caller gets back exactly what it had."""
+    change, saved = applied.change, applied.saved
+    before = _read(change) if current() is not None else None
+    if isinstance(change, SetArgv0):
+        sys.argv[0] = saved
+    elif isinstance(change, ReplaceArgv):
+        sys.argv[:] = saved
+    elif isinstance(change, SetModule):
+        if saved is _MISSING:
+            sys.modules.pop(change.name, None)
+        else:
+            sys.modules[change.name] = saved
+    elif saved is not _MISSING:
+        sys.path[0] = saved
+    else:
+        try:
+            sys.path.remove(change.entry)
+        except ValueError:
+            pass  # the code removed it itself: nothing to undo (RP-07)
+    after = _read(change) if current() is not None else None
+    return _emit(SysRestored(_target(change), before, after, ids=change.ids))
+
+
+@contextmanager
+def altered(*changes: Any) -> Iterator[list[Applied]]:
+    """Apply ``changes`` in order; undo them in reverse on *every* way out.
+
+    Exceptions, ``SystemExit`` and ``KeyboardInterrupt`` from the body, and
+    a failing restore of one change, all still restore the others.  Changes
+    marked ``lasting`` are made but deliberately not undone (``python -m``
+    leaves ``sys.argv[0]`` pointing at the running module).
+    """
+    stages = active_stages()
+    applied: list[Applied] = []
+    try:
+        for change in changes:
+            applied.append(stages.alter_sys(change))
+        yield applied
+    finally:
+        _restore_all([a for a in applied if not a.change.lasting], stages)
+
+
+def _restore_all(applied: list[Applied], stages: Stages) -> None:
+    if not applied:
+        return
+    try:
+        stages.restore(applied[-1])
+    finally:
+        _restore_all(applied[:-1], stages)
+
+
+# -- exec ---------------------------------------------------------------------------
+
+
+@stage("exec")
+def exec_code(code: Any, namespace: dict[str, Any], *, name: Any, namespace_kind: str) -> ExecFinished:
+    """Run ``code`` in ``namespace`` and report how it ended.
+
+    The outcome is traced whether the code returns, raises, or calls
+    ``sys.exit``; the exception itself always propagates unchanged (ERR-12).
+    """
+    tracing = current() is not None
+    if tracing:
+        _emit(ExecStarted(name, namespace_kind))
+    try:
+        exec(code, namespace)
+    except SystemExit as exc:
+        if tracing:
+            _emit(ExecFinished(name, "exit", "SystemExit", exc.code))
+        raise
+    except BaseException as exc:
+        if tracing:
+            _emit(ExecFinished(name, "raised", type(exc).__name__))
+        raise
+    finished = ExecFinished(name, "returned")
+    return _emit(finished) if tracing else finished
+
+
+# -- the stage table ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stages:
+    """One implementation per stage; the pipeline calls whatever is here."""
+
+    find_spec: Callable[..., SpecFound] = find_spec
+    pick_main: Callable[..., MainChoice] = pick_main
+    pick_path: Callable[..., PathChoice] = pick_path
+    build_globals: Callable[..., GlobalsPlan] = build_globals
+    alter_sys: Callable[..., Applied] = alter_sys
+    exec: Callable[..., ExecFinished] = exec_code
+    restore: Callable[..., SysRestored] = restore
+
+
+DEFAULT_STAGES = Stages()
+STAGE_NAMES = tuple(f.name for f in fields(Stages))
+
+_active: contextvars.ContextVar[Stages] = contextvars.ContextVar(
+    "runpy_ref_stages", default=DEFAULT_STAGES
+)
+
+
+def active_stages() -> Stages:
+    """The stage table in force for this context."""
+    return _active.get()
+
+
+@contextmanager
+def use_stages(**overrides: Callable[..., Any]) -> Iterator[Stages]:
+    """Swap stage implementations for the duration of a ``with`` block.
+
+    ``use_stages(pick_main=my_pick_main)`` runs the whole pipeline with the
+    given function in place of the default, which keeps the same contract.
+    Unknown stage names are an error, caught here rather than mid-run.
+    """
+    unknown = sorted(set(overrides) - set(STAGE_NAMES))
+    if unknown:
+        raise TypeError(f"unknown stage(s) {unknown}; stages are {list(STAGE_NAMES)}")
+    wrapped = {
+        key: fn if hasattr(fn, "stage") else stage(_stage_of(key))(fn)
+        for key, fn in overrides.items()
+    }
+    table = replace(active_stages(), **wrapped)
+    token = _active.set(table)
+    try:
+        yield table
+    finally:
+        _active.reset(token)
+
+
+def _stage_of(key: str) -> str:
+    return "pick_main" if key == "pick_path" else key
