@@ -22,6 +22,8 @@ Three rules shape this module:
 from __future__ import annotations
 
 import contextvars
+import itertools
+import math
 import os
 import re
 import sys
@@ -164,13 +166,15 @@ def safe_repr(value: object, limit: int = REPR_LIMIT) -> str:
     A raising ``__repr__`` is reported as a marker naming the exception, so
     a hostile object in ``init_globals`` cannot break tracing.
     """
+    return _bounded(_repr_text(value), limit)
+
+
+def _repr_text(value: object) -> str:
+    """``repr(value)``, or a marker naming the exception ``__repr__`` raised."""
     try:
-        text = repr(value)
+        return repr(value)
     except Exception as exc:
-        text = f"<{type(value).__qualname__} object; repr raised {type(exc).__name__}>"
-    if not isinstance(text, str):  # pragma: no cover - repr() enforces str
-        text = object.__repr__(value)
-    return _bounded(text, limit)
+        return f"<{type(value).__qualname__} object; repr raised {type(exc).__name__}>"
 
 
 def _bounded(text: str, limit: int) -> str:
@@ -202,43 +206,76 @@ def plain(value: Any, *, relative_to: str | None = None, limit: int = REPR_LIMIT
     objects a short label, anything else a safe, bounded repr.  With
     ``relative_to``, absolute paths under that root are written ``<root>/…``
     and memory addresses are blanked, which is what deterministic mode needs.
+
+    The result is built only from the exact types ``json`` writes (subclasses
+    of ``str``/``int``/``float`` are copied down to them), stays valid strict
+    JSON (``nan`` and ``inf`` become strings) and never raises: an object
+    whose ``__repr__``, ``__str__`` or ``__getattr__`` raises is described by
+    a marker instead.
     """
 
     def convert(v: Any) -> Any:
-        if v is None or isinstance(v, (bool, int, float)):
+        if v is None or v is True or v is False:
             return v
+        if isinstance(v, int):
+            number = int.__int__(v)
+            return number if number.bit_length() <= _INT_BITS else f"<int of {number.bit_length()} bits>"
+        if isinstance(v, float):
+            number = float.__float__(v)
+            return number if math.isfinite(number) else repr(number)
         if isinstance(v, str):
-            return _bounded(_relative(v, relative_to), limit)
+            return _bounded(_relative(str.__str__(v), relative_to), limit)
         if isinstance(v, (list, tuple)):
             items = [convert(item) for item in v[:LIST_LIMIT]]
             if len(v) > LIST_LIMIT:
                 items.append(f"...<{len(v)} items>")
             return items
         if isinstance(v, dict):
-            return {str(k): convert(item) for k, item in list(v.items())[:LIST_LIMIT]}
+            out = {_key(k): convert(item) for k, item in itertools.islice(v.items(), LIST_LIMIT)}
+            if len(v) > LIST_LIMIT:
+                out["..."] = f"...<{len(v)} items>"
+            return out
+        try:
+            return describe(v)
+        except Exception:  # a hostile __getattr__ (hasattr lets non-AttributeErrors through)
+            return convert(_repr_text(v))
+
+    def describe(v: Any) -> Any:
         if hasattr(v, "submodule_search_locations") and hasattr(v, "origin"):
             return _describe_spec(v, convert)
-        if isinstance(v, types.ModuleType):
-            return convert(safe_repr(v, limit))
         if isinstance(v, types.CodeType):
             return f"<code {v.co_name} from {convert(v.co_filename)}>"
-        if isinstance(v, os.PathLike) or isinstance(v, bytes):
-            return convert(safe_repr(v, limit))
         if type(v).__name__.endswith(("Loader", "Importer", "importer")):
             return f"<{type(v).__qualname__}>"
-        text = safe_repr(v, limit)
-        return _ADDRESS.sub(" at 0x...", text) if relative_to else text
+        return convert(_repr_text(v))  # modules, paths, bytes, anything else: bounded once
+
+    def _key(k: Any) -> str:
+        return convert(k if isinstance(k, str) else _repr_text(k))
 
     return convert(value)
 
 
+_INT_BITS = 1024
+"""Larger ints are described, not written: ``str()`` of a huge int raises on 3.11+."""
+
+
 def _relative(text: str, root: str | None) -> str:
+    """Write paths under ``root`` as ``<root>/...`` and blank memory addresses.
+
+    A match must start a path (not follow a name character or another path
+    component), so that ``root="/"`` rewrites ``/usr/lib`` once, not at every
+    slash; the bare root inside a message (``... in '/the/root'``) becomes
+    ``<root>``.
+    """
     if not root:
         return text
     if text == root:
         return "<root>"
     if root in text:
-        text = text.replace(root + os.sep, "<root>/")
+        starts_path = r"(?<![\w.~/>-])"
+        prefix = root.rstrip(os.sep) + os.sep
+        text = re.sub(starts_path + re.escape(prefix), "<root>/", text)
+        text = re.sub(starts_path + re.escape(root) + r"(?=['\"\s,;:)\]>]|$)", "<root>", text)
     return _ADDRESS.sub(" at 0x...", text)
 
 
