@@ -235,7 +235,7 @@ rc, o, e = run(["-m", "kbd"])
 out("CLI-19.keyboard_interrupt_dash_m", "rc=%s last_stderr=%s" % (rc, last(e)))
 rc, o, e = run(["-c", "import runpy; runpy.run_module('kbd')"])
 out("CLI-19.keyboard_interrupt_run_module", "rc=%s" % rc)
-for label, args in (("dash_m", ["-m", "climod"]), ("file", ["script.py"]), ("dir", ["appdir"])):
+for label, args in (("dash_m", ["-m", "climod"]), ("file", ["script.py"]), ("dir", ["appdir"]), ("zip", ["app.zip"])):
     rc, o, e = run(args, opts=("-B", "-s"), env_extra={"PYTHONPATH": os.path.join(C, "audit")})
     out("CLI-20.audit.%s" % label, [l for l in e.splitlines() if l.startswith("AUDIT")])
 
@@ -283,6 +283,6 @@ out("ERR-03.dash_m_bad_pyc_package", summary(rc, o, e))
 rc, o, e = run(["-m", "nosuch_parent.sub"])
 out("ERR-02.dash_m_missing_parent", summary(rc, o, e))
 rc, o, e = run(["nofile.py"])
-out("ERR-11.script_missing_file", summary(rc, o, e))
+out("ERR-13.script_missing_file", summary(rc, o, e))
 
 shutil.rmtree(C, ignore_errors=True)
