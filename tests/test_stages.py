@@ -1,0 +1,747 @@
+"""Each stage on its own: find_spec, pick_main, pick_path, build_globals, alter_sys, restore, exec."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.machinery
+import importlib.util
+import py_compile
+import sys
+import types
+import warnings
+import zipfile
+
+import pytest
+
+from runpy_ref import stages
+from runpy_ref.profiles import PROFILES, host_profile
+from runpy_ref.records import MainChoice, SpecFound
+from runpy_ref.stages import (
+    ABSENT,
+    DEFAULT_STAGES,
+    STAGE_NAMES,
+    Applied,
+    InsertPath,
+    ReplaceArgv,
+    SetArgv0,
+    SetModule,
+    active_stages,
+    alter_sys,
+    altered,
+    build_globals,
+    exec_code,
+    find_spec,
+    pick_main,
+    pick_path,
+    restore,
+    use_stages,
+)
+from runpy_ref.trace import tracing
+
+pytestmark = pytest.mark.usefixtures("clean_sys")
+
+PROFILE = host_profile()
+
+
+class Boom(Exception):
+    """A private error class, like the CLI's _Error."""
+
+
+def events(tracer, name=None):
+    return [e for e in tracer.events if name is None or e.event == name]
+
+
+# -- find_spec ---------------------------------------------------------------------------
+
+
+def test_find_spec_locates_a_top_level_module_without_running_it(tree):
+    tree({"fs_top.py": "raise AssertionError('must not run')"})
+    found = find_spec("fs_top", error=Boom, profile=PROFILE)
+    assert found.name == "fs_top"
+    assert found.spec.origin.endswith("fs_top.py")
+    assert not found.is_package
+    assert "fs_top" not in sys.modules
+
+
+def test_find_spec_imports_the_parent_and_reports_it(tree):
+    tree({"fs_pkg/__init__.py": "", "fs_pkg/mod.py": "raise AssertionError"})
+    with tracing() as tracer:
+        found = find_spec("fs_pkg.mod", error=Boom, profile=PROFILE)
+    assert found.spec.name == "fs_pkg.mod"
+    assert "fs_pkg" in sys.modules and "fs_pkg.mod" not in sys.modules
+    assert [(e.event, e.data) for e in tracer.events] == [
+        ("parent_imported", {"package": "fs_pkg", "module": "fs_pkg.mod"}),
+        ("spec_found", {"name": "fs_pkg.mod", "spec": tracer.events[1].data["spec"]}),
+    ]
+    assert tracer.events[1].data["spec"]["is_package"] is False
+    assert tracer.events[1].behaviours == ("RM-02", "CLI-01")
+
+
+def test_find_spec_rejects_relative_names():
+    with pytest.raises(Boom, match=r"^Relative module names not supported$"):
+        find_spec(".relative", error=Boom, profile=PROFILE)
+
+
+def test_find_spec_relative_name_without_the_profile_check_fails_in_the_lookup():
+    profile = dataclasses.replace(PROFILE, reject_relative_names=False)
+    expected = r"Error while finding module specification for '\.relative' \(ImportError"
+    with pytest.raises(Boom, match=expected):
+        find_spec(".relative", error=Boom, profile=profile)
+
+
+def test_find_spec_missing_module():
+    with pytest.raises(Boom, match=r"^No module named runpy_ref_no_such_module$"):
+        find_spec("runpy_ref_no_such_module", error=Boom, profile=PROFILE)
+
+
+def test_find_spec_missing_parent_is_a_lookup_error():
+    with pytest.raises(Boom) as info:
+        find_spec("runpy_ref_no_pkg.mod", error=Boom, profile=PROFILE)
+    assert str(info.value) == (
+        "Error while finding module specification for 'runpy_ref_no_pkg.mod' "
+        "(ModuleNotFoundError: No module named 'runpy_ref_no_pkg')"
+    )
+    assert isinstance(info.value.__cause__, ModuleNotFoundError)
+
+
+def test_find_spec_parent_error_propagates_unchanged(tree):
+    tree({"fs_bad/__init__.py": "raise ZeroDivisionError('in parent')", "fs_bad/m.py": ""})
+    with pytest.raises(ZeroDivisionError, match="in parent"):
+        find_spec("fs_bad.m", error=Boom, profile=PROFILE)
+
+
+def test_find_spec_parent_import_error_for_another_module_propagates(tree):
+    tree({"fs_imp/__init__.py": "import runpy_ref_absent_dependency", "fs_imp/m.py": ""})
+    with pytest.raises(ModuleNotFoundError, match="runpy_ref_absent_dependency"):
+        find_spec("fs_imp.m", error=Boom, profile=PROFILE)
+
+
+def test_find_spec_parent_import_error_without_a_name_propagates(tree):
+    tree({"fs_imp2/__init__.py": "raise ImportError('custom')", "fs_imp2/m.py": ""})
+    with pytest.raises(ImportError, match=r"^custom$"):
+        find_spec("fs_imp2.m", error=Boom, profile=PROFILE)
+
+
+def test_find_spec_missing_grandparent_is_left_to_the_lookup():
+    with pytest.raises(Boom, match="No module named 'runpy_ref_gp'"):
+        find_spec("runpy_ref_gp.parent.mod", error=Boom, profile=PROFILE)
+
+
+def test_find_spec_suggests_dropping_py_suffix(tree):
+    tree({"fs_script.py": ""})
+    with pytest.raises(Boom) as info:
+        find_spec("fs_script.py", error=Boom, profile=PROFILE)
+    message = str(info.value)
+    assert message.startswith(
+        "Error while finding module specification for 'fs_script.py' (ModuleNotFoundError"
+    )
+    assert message.endswith(". Try using 'fs_script' instead of 'fs_script.py' as the module name.")
+
+
+def test_find_spec_no_suffix_hint_when_the_profile_says_so(tree):
+    tree({"fs_script2.py": ""})
+    profile = dataclasses.replace(PROFILE, py_suffix_hint=False)
+    with pytest.raises(Boom) as info:
+        find_spec("fs_script2.py", error=Boom, profile=profile)
+    assert "Try using" not in str(info.value)
+
+
+def test_find_spec_warns_when_the_module_is_already_imported(tree):
+    tree({"fs_warn/__init__.py": "from . import sub", "fs_warn/sub.py": ""})
+    with tracing() as tracer, pytest.warns(RuntimeWarning) as caught:
+        find_spec("fs_warn.sub", error=Boom, profile=PROFILE)
+    message = (
+        "'fs_warn.sub' found in sys.modules after import of package 'fs_warn', but prior to "
+        "execution of 'fs_warn.sub'; this may result in unpredictable behaviour"
+    )
+    assert [str(w.message) for w in caught] == [message]
+    already = events(tracer, "already_imported")
+    assert [e.data for e in already] == [{"module": "fs_warn.sub", "package": "fs_warn", "warning": message}]
+    assert already[0].behaviours == ("RM-24",)
+
+
+def test_find_spec_does_not_warn_for_a_subpackage_or_when_the_profile_says_no(tree):
+    tree({
+        "fs_w2/__init__.py": "from . import inner, leaf", "fs_w2/inner/__init__.py": "", "fs_w2/leaf.py": "",
+    })
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        find_spec("fs_w2.inner", error=Boom, profile=PROFILE)
+        quiet = dataclasses.replace(PROFILE, warn_if_already_imported=False)
+        find_spec("fs_w2.leaf", error=Boom, profile=quiet)
+
+
+# -- pick_main ------------------------------------------------------------------------------
+
+
+def test_pick_main_loads_a_module_code(tree):
+    tree({"pm_mod.py": "x = 1"})
+    found = find_spec("pm_mod", error=Boom, profile=PROFILE)
+    with tracing() as tracer:
+        chosen = pick_main(found, error=Boom, profile=PROFILE)
+    assert chosen.name == "pm_mod" and chosen.spec is found.spec
+    assert isinstance(chosen.code, types.CodeType) and chosen.code.co_filename == found.spec.origin
+    assert chosen.source == "loader.get_code()"
+    [event] = tracer.events
+    assert event.event == "code_loaded" and event.behaviours == ("RM-02", "RM-04")
+    assert event.data == {"name": "pm_mod", "origin": found.spec.origin, "source": "loader.get_code()"}
+
+
+def test_pick_main_redirects_a_package_to_its_main(tree):
+    tree({"pm_pkg/__init__.py": "", "pm_pkg/__main__.py": "y = 2"})
+    found = find_spec("pm_pkg", error=Boom, profile=PROFILE)
+    with tracing() as tracer:
+        chosen = pick_main(found, error=Boom, profile=PROFILE)
+    assert chosen.name == "pm_pkg.__main__"
+    assert chosen.spec.name == "pm_pkg.__main__"
+    assert [e.event for e in tracer.events] == [
+        "package_redirect", "parent_imported", "spec_found", "code_loaded",
+    ]
+    assert tracer.events[0].data == {"package": "pm_pkg", "main": "pm_pkg.__main__"}
+
+
+def test_pick_main_package_without_main(tree):
+    tree({"pm_nomain/__init__.py": ""})
+    found = find_spec("pm_nomain", error=Boom, profile=PROFILE)
+    with pytest.raises(Boom) as info:
+        pick_main(found, error=Boom, profile=PROFILE)
+    assert str(info.value) == (
+        "No module named pm_nomain.__main__; 'pm_nomain' is a package and cannot be directly executed"
+    )
+
+
+def test_pick_main_refuses_a_package_named_main(tree):
+    tree({"pm_outer/__init__.py": "", "pm_outer/__main__/__init__.py": ""})
+    found = find_spec("pm_outer.__main__", error=Boom, profile=PROFILE)
+    with pytest.raises(Boom, match=r"^Cannot use package as __main__ module$"):
+        pick_main(found, error=Boom, profile=PROFILE)
+
+
+def test_pick_main_package_that_fails_to_import_reports_its_own_error(tree):
+    # The package's __init__ raises ImportError: the error is about the
+    # package itself, not about it being a package.
+    tree({"pm_broken/__init__.py": "raise ImportError('broken init')", "pm_broken/__main__.py": ""})
+    spec = importlib.util.find_spec("pm_broken")
+    with pytest.raises(ImportError) as info:
+        pick_main(SpecFound("pm_broken", spec), error=ImportError, profile=PROFILE)
+    assert str(info.value) == "broken init"
+
+
+def test_pick_main_namespace_module_without_loader():
+    spec = importlib.machinery.ModuleSpec("ghost", None)
+    with pytest.raises(Boom, match=r"^'ghost' is a namespace package and cannot be executed$"):
+        pick_main(SpecFound("ghost", spec), error=Boom, profile=PROFILE)
+
+
+class FakeLoader:
+    def __init__(self, result):
+        self.result = result
+
+    def get_code(self, name):
+        if isinstance(self.result, BaseException):
+            raise self.result
+        return self.result
+
+
+def test_pick_main_loader_import_error_is_reworded_with_the_callers_class():
+    spec = importlib.machinery.ModuleSpec("fake", FakeLoader(ImportError("cannot load")))
+    with pytest.raises(Boom, match=r"^cannot load$") as info:
+        pick_main(SpecFound("fake", spec), error=Boom, profile=PROFILE)
+    assert isinstance(info.value.__cause__, ImportError)
+
+
+def test_pick_main_no_code_object():
+    spec = importlib.machinery.ModuleSpec("fake", FakeLoader(None))
+    with pytest.raises(Boom, match=r"^No code object available for fake$"):
+        pick_main(SpecFound("fake", spec), error=Boom, profile=PROFILE)
+
+
+def test_pick_main_namespace_package(tree):
+    tree({"pm_ns/data.txt": "not python"})
+    found = find_spec("pm_ns", error=Boom, profile=PROFILE)
+    assert found.is_package
+    with pytest.raises(Boom, match=r"^No module named pm_ns.__main__; 'pm_ns' is a package"):
+        pick_main(found, error=Boom, profile=PROFILE)
+
+
+# -- pick_path ---------------------------------------------------------------------------------
+
+
+def test_pick_path_reads_a_source_file(tree):
+    root = tree({"pp.py": "z = 3"})
+    path = str(root / "pp.py")
+    with tracing() as tracer:
+        where = pick_path(path, profile=PROFILE)
+    assert (where.path, where.kind, where.importer) == (path, "file", None)
+    assert where.code.co_filename == path
+    assert [(e.event, e.data) for e in tracer.events] == [
+        ("path_classified", {"path": path, "kind": "file", "importer": None}),
+        ("code_loaded", {"name": path, "origin": path, "source": "source file"}),
+    ]
+    assert tracer.events[1].behaviours == ("RP-03", "RP-04")
+
+
+def test_pick_path_reads_compiled_bytecode(tree):
+    root = tree({"ppc.py": "w = 4"})
+    pyc = root / "ppc.pyc"
+    py_compile.compile(str(root / "ppc.py"), cfile=str(pyc), doraise=True)
+    with tracing() as tracer:
+        where = pick_path(str(pyc), profile=PROFILE)
+    namespace = {}
+    exec(where.code, namespace)
+    assert namespace["w"] == 4
+    assert tracer.events[-1].data["source"] == "bytecode file"
+
+
+def test_pick_path_directory_and_zip_are_sys_path_entries(tree):
+    root = tree({"ppdir/__main__.py": ""})
+    with zipfile.ZipFile(root / "pp.zip", "w") as zf:
+        zf.writestr("__main__.py", "")
+    directory = pick_path(str(root / "ppdir"), profile=PROFILE)
+    assert (directory.kind, directory.importer, directory.code) == ("sys.path entry", "FileFinder", None)
+    archive = pick_path(str(root / "pp.zip"), profile=PROFILE)
+    assert (archive.kind, archive.importer) == ("sys.path entry", "zipimporter")
+
+
+def test_pick_path_missing_file_raises_oserror(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        pick_path(str(tmp_path / "absent.py"), profile=PROFILE)
+
+
+def test_pick_path_decodes_bytes_when_the_profile_says_so(tree):
+    root = tree({"ppb.py": ""})
+    raw = bytes(root / "ppb.py")
+    decoded = pick_path(raw, profile=dataclasses.replace(PROFILE, decode_path_argument=True))
+    assert decoded.path == str(root / "ppb.py")
+    kept = pick_path(raw, profile=dataclasses.replace(PROFILE, decode_path_argument=False))
+    assert kept.path == raw
+
+
+def test_pick_path_null_importer_is_no_importer(tree, monkeypatch):
+    root = tree({"ppn.py": "v = 5"})
+    NullImporter = type("NullImporter", (), {"__module__": "imp"})
+    import pkgutil
+
+    monkeypatch.setattr(pkgutil, "get_importer", lambda path: NullImporter())
+    rejecting = dataclasses.replace(PROFILE, reject_null_importer=True)
+    assert pick_path(str(root / "ppn.py"), profile=rejecting).kind == "file"
+    accepting = dataclasses.replace(PROFILE, reject_null_importer=False)
+    assert pick_path(str(root / "ppn.py"), profile=accepting).importer == "NullImporter"
+
+
+# -- build_globals --------------------------------------------------------------------------------
+
+
+def test_build_globals_from_a_spec_is_pure(tree):
+    tree({"bg_pkg/__init__.py": "", "bg_pkg/mod.py": ""})
+    spec = importlib.util.find_spec("bg_pkg.mod")
+    init = {"__name__": "overridden", "extra": 1}
+    snapshot = (list(sys.argv), list(sys.path), dict(sys.modules))
+    first = build_globals(spec=spec, run_name="run", init_globals=init, profile=PROFILE)
+    second = build_globals(spec=spec, run_name="run", init_globals=init, profile=PROFILE)
+    assert first == second
+    assert init == {"__name__": "overridden", "extra": 1}
+    assert snapshot == (list(sys.argv), list(sys.path), dict(sys.modules))
+    assert dict(first.specials) == {
+        "__name__": "run",
+        "__file__": spec.origin,
+        "__cached__": spec.cached,
+        "__doc__": None,
+        "__loader__": spec.loader,
+        "__package__": "bg_pkg",
+        "__spec__": spec,
+    }
+    assert [k for k, _ in first.specials] == list(PROFILE.specials)
+    assert (first.kept, first.overridden) == (("extra",), ("__name__",))
+    assert first.behaviours() == ("RM-08", "RM-09", "RM-11", "RM-14", "RM-15")
+
+
+def test_build_globals_explicit_package_wins_over_the_spec_parent(tree):
+    tree({"bg2.py": ""})
+    spec = importlib.util.find_spec("bg2")
+    plan = build_globals(spec=spec, run_name="r", init_globals=None, pkg_name="given", profile=PROFILE)
+    assert dict(plan.specials)["__package__"] == "given"
+    assert (plan.kept, plan.overridden) == ((), ())
+
+
+def test_build_globals_without_a_spec_uses_the_script_name():
+    plan = build_globals(
+        spec=None, run_name="<run_path>", init_globals={"a": 1}, pkg_name="", script_name="/x/s.py",
+        profile=PROFILE,
+    )
+    assert dict(plan.specials) == {
+        "__name__": "<run_path>", "__file__": "/x/s.py", "__cached__": None, "__doc__": None,
+        "__loader__": None, "__package__": "", "__spec__": None,
+    }
+    assert plan.behaviours() == ("RP-11", "RP-12", "RP-13", "RP-14", "RP-15")
+
+
+def test_build_globals_follows_the_profile_specials():
+    profile = dataclasses.replace(PROFILE, specials=("__name__", "__file__"))
+    plan = build_globals(spec=None, run_name="n", init_globals=None, script_name="f", profile=profile)
+    assert plan.specials == (("__name__", "n"), ("__file__", "f"))
+
+
+def test_build_globals_trace_shows_the_spec_as_data(tree):
+    tree({"bg3.py": ""})
+    spec = importlib.util.find_spec("bg3")
+    with tracing() as tracer:
+        build_globals(spec=spec, run_name="r", init_globals={"k": 1, "__file__": 2}, profile=PROFILE)
+    data = tracer.events[0].data
+    assert data["specials"]["__spec__"]["name"] == "bg3"
+    assert data["specials"]["__loader__"] == "<SourceFileLoader>"
+    assert (data["kept"], data["overridden"]) == (["k"], ["__file__"])
+
+
+# -- alter_sys and restore ------------------------------------------------------------------------
+
+
+def test_set_argv0_and_restore():
+    sys.argv[:] = ["prog", "a"]
+    with tracing() as tracer:
+        applied = alter_sys(SetArgv0("/x.py"))
+        assert sys.argv == ["/x.py", "a"]
+        restore(applied)
+    assert sys.argv == ["prog", "a"]
+    assert [(e.event, e.data) for e in tracer.events] == [
+        ("sys_changed", {"target": "sys.argv[0]", "before": "prog", "after": "/x.py", "lasting": False}),
+        ("sys_restored", {"target": "sys.argv[0]", "before": "/x.py", "after": "prog"}),
+    ]
+    assert tracer.events[0].behaviours == ("RM-17",)
+
+
+def test_replace_argv_keeps_the_same_list_object():
+    sys.argv[:] = ["prog", "-x"]
+    argv = sys.argv
+    applied = alter_sys(ReplaceArgv(("-m", "arg")))
+    assert sys.argv is argv and argv == ["-m", "arg"]
+    restore(applied)
+    assert sys.argv is argv and argv == ["prog", "-x"]
+
+
+def test_set_module_new_name_is_removed_on_restore():
+    module = types.ModuleType("sm_new")
+    with tracing() as tracer:
+        applied = alter_sys(SetModule("sm_new", module))
+        assert sys.modules["sm_new"] is module
+        restore(applied)
+    assert "sm_new" not in sys.modules
+    assert tracer.events[0].data["before"] == "<absent>"
+    assert tracer.events[0].data["after"] == "<module 'sm_new'>"
+    assert tracer.events[1].data["after"] == "<absent>"
+
+
+def test_set_module_existing_name_is_put_back():
+    old, new = types.ModuleType("sm_old"), types.ModuleType("sm_old")
+    sys.modules["sm_old"] = old
+    applied = alter_sys(SetModule("sm_old", new))
+    assert sys.modules["sm_old"] is new
+    restore(applied)
+    assert sys.modules["sm_old"] is old
+
+
+def test_set_module_none_moves_the_entry_aside():
+    old = types.ModuleType("sm_aside")
+    sys.modules["sm_aside"] = old
+    with tracing() as tracer:
+        applied = alter_sys(SetModule("sm_aside", None))
+        assert "sm_aside" not in sys.modules
+        restore(applied)
+    assert sys.modules["sm_aside"] is old
+    assert tracer.events[0].data["after"] == "<absent>"
+
+
+def test_set_module_restore_when_the_code_removed_it_itself():
+    applied = alter_sys(SetModule("sm_gone", types.ModuleType("sm_gone")))
+    del sys.modules["sm_gone"]
+    restore(applied)
+    assert "sm_gone" not in sys.modules
+
+
+def test_insert_path_and_restore_removes_the_first_equal_entry():
+    sys.path[:] = ["/a", "/b"]
+    with tracing() as tracer:
+        applied = alter_sys(InsertPath("/entry"))
+        assert sys.path == ["/entry", "/a", "/b"]
+        sys.path.append("/entry")
+        restore(applied)
+    assert sys.path == ["/a", "/b", "/entry"]
+    assert tracer.events[0].data == {
+        "target": "sys.path[0]", "before": "/a", "after": "/entry", "lasting": False,
+    }
+    assert tracer.events[0].behaviours == ("RP-06", "RP-07")
+
+
+def test_insert_path_restore_when_the_code_removed_it():
+    sys.path[:] = ["/a"]
+    applied = alter_sys(InsertPath("/entry"))
+    sys.path.remove("/entry")
+    restore(applied)
+    assert sys.path == ["/a"]
+
+
+def test_insert_path_replace_first():
+    sys.path[:] = ["/cwd", "/lib"]
+    applied = alter_sys(InsertPath("/script_dir", replace_first=True))
+    assert sys.path == ["/script_dir", "/lib"]
+    restore(applied)
+    assert sys.path == ["/cwd", "/lib"]
+
+
+def test_insert_path_replace_first_on_an_empty_path_inserts():
+    sys.path[:] = []
+    with tracing() as tracer:
+        applied = alter_sys(InsertPath("/only", replace_first=True))
+        assert sys.path == ["/only"]
+        restore(applied)
+    assert sys.path == []
+    assert tracer.events[0].data["before"] == "<absent>"
+    assert tracer.events[1].data["after"] == "<absent>"
+
+
+def test_untraced_alter_sys_reads_nothing_for_the_trace():
+    applied = alter_sys(SetArgv0("v"))
+    assert isinstance(applied, Applied) and applied.change == SetArgv0("v")
+    record = restore(applied)
+    assert (record.before, record.after) == (None, None)
+    assert repr(ABSENT) == "<absent>"
+
+
+def test_altered_undoes_in_reverse_order():
+    sys.argv[:] = ["prog"]
+    sys.path[:] = ["/p"]
+    with tracing() as tracer:
+        three = SetModule("al_three", types.ModuleType("al_three"))
+        with altered(SetArgv0("one"), InsertPath("/two"), three):
+            assert sys.argv[0] == "one" and sys.path[0] == "/two" and "al_three" in sys.modules
+    targets = [(e.event, e.data["target"]) for e in tracer.events]
+    assert targets == [
+        ("sys_changed", "sys.argv[0]"),
+        ("sys_changed", "sys.path[0]"),
+        ("sys_changed", "sys.modules['al_three']"),
+        ("sys_restored", "sys.modules['al_three']"),
+        ("sys_restored", "sys.path[0]"),
+        ("sys_restored", "sys.argv[0]"),
+    ]
+    assert (sys.argv, sys.path, "al_three" in sys.modules) == (["prog"], ["/p"], False)
+
+
+def test_altered_keeps_lasting_changes():
+    sys.argv[:] = ["prog"]
+    with tracing() as tracer:
+        with altered(SetArgv0("kept", lasting=True), InsertPath("/undone")):
+            pass
+    assert sys.argv == ["kept"] and "/undone" not in sys.path
+    assert [e.event for e in tracer.events] == ["sys_changed", "sys_changed", "sys_restored"]
+    assert tracer.events[0].data["lasting"] is True
+
+
+@pytest.mark.parametrize("exc", [ValueError("v"), SystemExit(3), KeyboardInterrupt()])
+def test_altered_restores_on_every_way_out(exc):
+    sys.argv[:] = ["prog"]
+    with pytest.raises(type(exc)) as info:
+        with altered(SetArgv0("temp"), SetModule("al_exc", types.ModuleType("al_exc"))):
+            raise exc
+    assert info.value is exc
+    assert sys.argv == ["prog"] and "al_exc" not in sys.modules
+
+
+def test_a_failing_restore_still_restores_the_others():
+    sys.argv[:] = ["prog"]
+    sys.path[:] = ["/p"]
+
+    def flaky_restore(applied):
+        if isinstance(applied.change, SetModule):
+            raise RuntimeError("restore failed")
+        return restore(applied)
+
+    with tracing() as tracer, use_stages(restore=flaky_restore):
+        with pytest.raises(RuntimeError, match="restore failed"):
+            flaky = SetModule("al_flaky", types.ModuleType("al_flaky"))
+            with altered(SetArgv0("a"), flaky, InsertPath("/x")):
+                pass
+    assert sys.argv == ["prog"] and sys.path == ["/p"]
+    failed = events(tracer, "stage_failed")
+    assert [(e.stage, e.data["message"]) for e in failed] == [("restore", "restore failed")]
+    assert [e.data["target"] for e in events(tracer, "sys_restored")] == ["sys.path[0]", "sys.argv[0]"]
+    del sys.modules["al_flaky"]
+
+
+def test_a_failing_change_undoes_the_ones_already_made():
+    sys.argv[:] = ["prog"]
+
+    def flaky_alter(change):
+        if isinstance(change, InsertPath):
+            raise RuntimeError("cannot alter")
+        return alter_sys(change)
+
+    with use_stages(alter_sys=flaky_alter), pytest.raises(RuntimeError, match="cannot alter"):
+        with altered(SetArgv0("a"), InsertPath("/x")):
+            raise AssertionError("body must not run")
+    assert sys.argv == ["prog"]
+
+
+# -- exec ------------------------------------------------------------------------------------------
+
+
+def test_exec_returned():
+    namespace = {}
+    with tracing() as tracer:
+        finished = exec_code(compile("r = 42", "f", "exec"), namespace, name="m", namespace_kind="fresh dict")
+    assert namespace["r"] == 42
+    assert (finished.outcome, finished.exception, finished.exit_code) == ("returned", None, None)
+    assert [(e.event, e.data) for e in tracer.events] == [
+        ("exec_started", {"name": "m", "namespace": "fresh dict"}),
+        ("exec_finished", {"name": "m", "outcome": "returned", "exception": None, "exit_code": None}),
+    ]
+    assert tracer.events[1].behaviours == ("RM-02",)
+
+
+def test_exec_raised_propagates_the_same_exception():
+    error = LookupError("mine")
+    with tracing() as tracer, pytest.raises(LookupError) as info:
+        exec_code(compile("raise error", "f", "exec"), {"error": error}, name="m", namespace_kind="k")
+    assert info.value is error
+    finished = events(tracer, "exec_finished")[0]
+    assert finished.data == {"name": "m", "outcome": "raised", "exception": "LookupError", "exit_code": None}
+    assert finished.behaviours == ("ERR-12", "G-16")
+    assert [e.event for e in tracer.events] == ["exec_started", "exec_finished", "stage_failed"]
+    assert tracer.events[2].data == {"failed_stage": "exec", "error_type": "LookupError", "message": "mine"}
+
+
+@pytest.mark.parametrize("code", [3, 0, None, "bye"])
+def test_exec_system_exit(code):
+    with tracing() as tracer, pytest.raises(SystemExit) as info:
+        exec_code(compile("raise SystemExit(c)", "f", "exec"), {"c": code}, name="m", namespace_kind="k")
+    assert info.value.code == code
+    finished = events(tracer, "exec_finished")[0]
+    assert finished.data == {"name": "m", "outcome": "exit", "exception": "SystemExit", "exit_code": code}
+
+
+def test_exec_untraced_returns_the_record_and_emits_nothing():
+    finished = exec_code(compile("", "f", "exec"), {}, name="m", namespace_kind="k")
+    assert finished.outcome == "returned"
+    with pytest.raises(SystemExit):
+        exec_code(compile("raise SystemExit(1)", "f", "exec"), {}, name="m", namespace_kind="k")
+    with pytest.raises(ValueError):
+        exec_code(compile("raise ValueError", "f", "exec"), {}, name="m", namespace_kind="k")
+
+
+# -- stage failures and the stage table ---------------------------------------------------------------
+
+
+def test_stage_failure_is_reported_once_with_catalogue_ids(tree):
+    tree({"sf_nomain/__init__.py": ""})
+    with tracing() as tracer, pytest.raises(Boom):
+        pick_main(find_spec("sf_nomain", error=Boom, profile=PROFILE), error=Boom, profile=PROFILE)
+    failed = events(tracer, "stage_failed")
+    # the inner find_spec failure, then pick_main's reworded error: one event each
+    assert [(e.stage, e.data["error_type"], e.behaviours) for e in failed] == [
+        ("find_spec", "Boom", ("ERR-01",)),
+        ("pick_main", "Boom", ("ERR-04",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"),
+    [
+        ("Relative module names not supported", ("RM-05", "ERR-06")),
+        ("No module named x; 'x' is a package and cannot be directly executed", ("ERR-04",)),
+        ("Cannot use package as __main__ module", ("RM-22", "ERR-05")),
+        ("Error while finding module specification for 'x' (...)", ("ERR-02", "ERR-03")),
+        ("No code object available for x", ("ERR-08", "RM-26")),
+        ("'x' is a namespace package and cannot be executed", ("ERR-09",)),
+        ("can't find '__main__' module in 'd'", ("ERR-10",)),
+        ("No module named x", ("ERR-01",)),
+        ("something else", ()),
+    ],
+)
+def test_error_ids(message, ids):
+    assert stages._error_ids(message) == ids
+
+
+def test_stage_failure_untraced_does_not_mark_the_exception():
+    with pytest.raises(Boom) as info:
+        find_spec(".x", error=Boom, profile=PROFILE)
+    assert not hasattr(info.value, "_runpy_ref_reported")
+
+
+def test_stage_functions_carry_their_stage_name():
+    assert [getattr(DEFAULT_STAGES, name).stage for name in STAGE_NAMES] == [
+        "find_spec", "pick_main", "pick_main", "build_globals", "alter_sys", "exec", "restore",
+    ]
+
+
+def test_use_stages_rejects_unknown_names():
+    with pytest.raises(TypeError, match=r"unknown stage\(s\) \['bogus', 'pick'\]; stages are \['find_spec'"):
+        with use_stages(pick=pick_main, bogus=find_spec):
+            raise AssertionError("must not enter")
+    assert active_stages() is DEFAULT_STAGES
+
+
+def test_use_stages_swaps_for_the_block_only_and_nests():
+    def mine(*args, **kwargs):
+        return exec_code(*args, **kwargs)
+
+    with use_stages(exec=mine) as table:
+        assert active_stages() is table and table.exec.stage == "exec"
+        assert table.find_spec is find_spec
+        with use_stages(restore=restore) as inner:
+            assert inner.exec is table.exec and inner.restore is restore  # already a stage: not rewrapped
+        assert active_stages() is table
+    assert active_stages() is DEFAULT_STAGES
+
+
+def test_use_stages_pick_path_replacement_reports_as_pick_main(tree):
+    root = tree({"upp.py": ""})
+
+    def broken_pick_path(path, *, profile):
+        raise ValueError("student bug")
+
+    from runpy_ref import run_path
+
+    with tracing() as tracer, use_stages(pick_path=broken_pick_path), pytest.raises(ValueError):
+        run_path(str(root / "upp.py"))
+    failed = events(tracer, "stage_failed")
+    assert [(e.stage, e.data["message"]) for e in failed] == [("pick_main", "student bug")]
+
+
+def test_use_stages_replacement_is_used_for_the_recursive_package_lookup(tree):
+    tree({"us_pkg/__init__.py": "", "us_pkg/__main__.py": "ran = True"})
+    asked = []
+
+    def spy_find_spec(name, *, error, profile):
+        asked.append(name)
+        return find_spec(name, error=error, profile=profile)
+
+    chosen_by = []
+
+    def spy_pick_main(found, *, error, profile):
+        chosen_by.append(found.name)
+        return pick_main(found, error=error, profile=profile)
+
+    from runpy_ref import run_module
+
+    with use_stages(find_spec=spy_find_spec, pick_main=spy_pick_main):
+        result = run_module("us_pkg")
+    assert result["ran"] is True
+    assert asked == ["us_pkg", "us_pkg.__main__"]
+    assert chosen_by == ["us_pkg", "us_pkg.__main__"]
+
+
+def test_use_stages_student_pick_main_result_is_what_runs(tree):
+    tree({"us_a.py": "which = 'a'", "us_b.py": "which = 'b'"})
+
+    def always_b(found, *, error, profile):
+        spec = importlib.util.find_spec("us_b")
+        return MainChoice("us_b", spec, "student", spec.loader.get_code("us_b"))
+
+    from runpy_ref import run_module
+
+    with use_stages(pick_main=always_b):
+        assert run_module("us_a")["which"] == "b"
+    assert run_module("us_a")["which"] == "a"
+
+
+def test_profiles_exist_for_every_supported_version():
+    assert sorted(PROFILES) == ["3.10", "3.11", "3.12", "3.13", "3.9"]
