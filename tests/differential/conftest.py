@@ -1,0 +1,41 @@
+"""Session plumbing for the differential tests: one Lab, and a summary line.
+
+Every interpreter from 3.9 to 3.13 that is missing is reported twice: as a
+skipped ``test_interpreter_present[3.X]`` with the reason, and in a summary
+line at the end of the run.  With ``RUNPY_REF_REQUIRE_ALL_PYTHONS=1`` (CI)
+a missing interpreter is a failure instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .harness import VERSIONS, Lab, find_interpreter
+
+_LAB: Lab | None = None
+_FOUND = {version: find_interpreter(version) for version in VERSIONS}
+
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[Lab]:
+    global _LAB
+    _LAB = Lab()
+    _LAB.start()
+    yield _LAB
+    _LAB.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    used = [f"{v} ({p})" for v, p in _FOUND.items() if p]
+    missing = [v for v, p in _FOUND.items() if not p]
+    line = "differential: compared runpy_ref with runpy on " + (", ".join(used) or "no interpreter")
+    terminalreporter.write_sep("-", "runpy_ref differential tests")
+    terminalreporter.write_line(line)
+    if missing:
+        terminalreporter.write_line(
+            "differential: MISSING interpreters, NOT tested: " + ", ".join(missing)
+            + " (install them under $PYENV_ROOT/versions or set RUNPY_REF_PYTHON_3_X)",
+            red=True,
+        )

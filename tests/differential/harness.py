@@ -1,0 +1,302 @@
+"""Finding interpreters, running children, and normalising what they print.
+
+The pytest modules beside this file only compare; everything that starts a
+process lives here.  All child processes of one session are started by a
+:class:`Lab` on a small thread pool, interpreters side by side, so that the
+whole differential suite stays well under a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(os.path.dirname(HERE))
+OBSERVER = os.path.join(HERE, "observer.py")
+VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
+TIMEOUT = 120
+
+
+def find_interpreter(version: str) -> str | None:
+    """``$RUNPY_REF_PYTHON_3_9`` if set, else the newest pyenv build of that version."""
+    override = os.environ.get("RUNPY_REF_PYTHON_" + version.replace(".", "_"))
+    if override:
+        return override if os.access(override, os.X_OK) else None
+    root = os.environ.get("PYENV_ROOT", "/root/.pyenv")
+    found = sorted(
+        glob.glob(os.path.join(root, "versions", version + ".*", "bin", "python" + version))
+        + glob.glob(os.path.join(root, "versions", version, "bin", "python" + version)),
+        key=lambda p: [int(x) if x.isdigit() else 0 for x in re.split(r"[.\-]", p.split("/")[-3])],
+    )
+    return found[-1] if found else None
+
+
+def in_versions(scenario: dict[str, Any], version: str) -> bool:
+    """Does a scenario with an optional ``versions: [min, max]`` apply to ``version``?"""
+    low, high = scenario.get("versions", (VERSIONS[0], VERSIONS[-1]))
+
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in v.split("."))
+
+    return key(low) <= key(version) <= key(high)
+
+
+def clean_env(pythonpath: list[str]) -> dict[str, str]:
+    """The parent's environment without PYTHON* variables, plus a chosen PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = os.pathsep.join(pythonpath)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+# -- normalising a command-line run ---------------------------------------------------
+
+_FRAME = re.compile(r'^  File "(.*?)", line \d+')
+_WARNING = re.compile(r"^(.*?):(\d+): (\w*Warning): (.*)$")
+_SNAP = re.compile(r"SNAP (\{.*\})$")
+_MARKERS = ("marker_runpy", "marker_driver")
+
+
+@dataclass
+class CliRun:
+    """One command line's outcome, normalised for comparison."""
+
+    status: int
+    snaps: list[dict[str, Any]]
+    stdout: list[str]
+    stderr: list[str]
+    markers: list[dict[str, Any]] = field(default_factory=list)
+    raw_stderr: str = ""
+
+    def comparable(self) -> dict[str, Any]:
+        return {"status": self.status, "snaps": self.snaps, "stdout": self.stdout, "stderr": self.stderr}
+
+
+def replace_all(text: str, replacements: list[tuple[str, str]]) -> str:
+    for old, new in replacements:
+        if old:
+            text = text.replace(old, new)
+    return text
+
+
+def reduce_stderr(text: str) -> list[str]:
+    """Keep what a user compares: user-code frames, exception lines, messages.
+
+    Frames of runpy (``<frozen runpy>`` or ``runpy.py``) and of runpy_ref are
+    machinery, and so are the "Traceback" headers they cause; a warning raised
+    by the machinery is kept without its file name and line (the stdlib warns
+    from runpy.py, runpy_ref from its own stage module).
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        frame = _FRAME.match(line)
+        if frame:
+            end = i + 1
+            while end < len(lines) and lines[end].startswith("    "):
+                end += 1
+            if frame.group(1).startswith("<fx>"):
+                out.extend(lines[i:end])
+            i = end
+            continue
+        warning = _WARNING.match(line)
+        if warning and not warning.group(1).startswith("<fx>"):
+            out.append("<machinery>: %s: %s" % (warning.group(3), warning.group(4)))
+            i += 1
+            while i < len(lines) and lines[i].startswith("  "):
+                i += 1
+            continue
+        if line != "Traceback (most recent call last):":
+            out.append(line)
+        i += 1
+    return out
+
+
+def normalise_cli(proc: subprocess.CompletedProcess, replacements: list[tuple[str, str]]) -> CliRun:
+    snaps, stdout, markers = [], [], []
+    for line in replace_all(proc.stdout, replacements).splitlines():
+        found = _SNAP.search(line)
+        if found:
+            snap = json.loads(found.group(1))
+            markers.append({key: snap.pop(key) for key in _MARKERS})
+            snaps.append(snap)
+            rest = line[: found.start()]
+            if rest:
+                stdout.append(rest)
+        else:
+            stdout.append(line)
+    stderr_text = replace_all(proc.stderr, replacements)
+    return CliRun(proc.returncode, snaps, stdout, reduce_stderr(stderr_text), markers, stderr_text)
+
+
+# -- the lab: one per session ------------------------------------------------------------
+
+
+@dataclass
+class Interpreter:
+    version: str
+    python: str | None
+    fix: str = ""
+    venv_python: str = ""
+
+
+class Lab:
+    """Starts every child process of the session and keeps the results."""
+
+    def __init__(self) -> None:
+        from . import scenarios
+
+        self.scenarios = scenarios
+        self.tmp = tempfile.mkdtemp(prefix="runpy_ref-diff-")
+        self.interpreters = {v: Interpreter(v, find_interpreter(v)) for v in VERSIONS}
+        workers = max(2, (os.cpu_count() or 2) + 1)
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="differential")
+        self.futures: dict[tuple[str, ...], Future] = {}
+        self._lock = threading.Lock()
+        self._started = False
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    @property
+    def available(self) -> list[str]:
+        return [v for v, i in self.interpreters.items() if i.python]
+
+    @property
+    def missing(self) -> list[str]:
+        return [v for v, i in self.interpreters.items() if not i.python]
+
+    def start(self) -> None:
+        """Submit all the work at once: builds first, then batches and command lines."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+            s = self.scenarios
+            for v in self.available:
+                self.futures[(v, "build")] = self.pool.submit(self._build, v)
+            for v in self.available:
+                for impl in ("runpy", "runpy_ref"):
+                    self.futures[(v, "api", impl)] = self.pool.submit(self._api, v, impl)
+                self.futures[(v, "signatures")] = self.pool.submit(self._signatures, v)
+                for case in s.CLI + s.FLAGS:
+                    if in_versions(case, v):
+                        for side in ("std", "ref"):
+                            self.futures[(v, "cli", case["id"], side)] = self.pool.submit(
+                                self._cli, v, case, side
+                            )
+                for case in s.SHIM:
+                    if in_versions(case, v):
+                        for side in ("shim", "noshim"):
+                            self.futures[(v, "shim", case["id"], side)] = self.pool.submit(
+                                self._shim, v, case, side
+                            )
+
+    def result(self, *key: str) -> Any:
+        self.start()
+        return self.futures[key].result()
+
+    # -- jobs -----------------------------------------------------------------------
+
+    def _run(self, argv: list[str], *, cwd: str, env: dict[str, str], stdin: str | None = None
+             ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            argv, cwd=cwd, env=env, input=stdin if stdin is not None else "", capture_output=True,
+            text=True, encoding="utf-8", errors="replace", timeout=TIMEOUT,
+        )
+
+    def _build(self, version: str) -> Interpreter:
+        interp = self.interpreters[version]
+        assert interp.python
+        interp.fix = os.path.join(self.tmp, version, "fx")
+        os.makedirs(interp.fix)
+        proc = self._run([interp.python, OBSERVER, "build", interp.fix], cwd=self.tmp, env=clean_env([]))
+        if proc.returncode:
+            raise RuntimeError(f"building fixtures with {interp.python} failed:\n{proc.stderr}")
+        os.makedirs(os.path.join(interp.fix, "noshim"))
+        with open(os.path.join(interp.fix, "noshim", "sitecustomize.py"), "w") as stream:
+            stream.write("# the no-shim twin of shim/sitecustomize.py: runpy stays the stdlib's\n")
+        venv = os.path.join(self.tmp, version, "venv")
+        proc = self._run([interp.python, "-m", "venv", "--without-pip", venv], cwd=self.tmp,
+                         env=clean_env([]))
+        if proc.returncode:
+            raise RuntimeError(f"creating a venv with {interp.python} failed:\n{proc.stderr}")
+        interp.venv_python = os.path.join(venv, "bin", "python")
+        site = glob.glob(os.path.join(venv, "lib", "python*", "site-packages"))[0]
+        with open(os.path.join(site, "runpy_ref_differential.pth"), "w") as stream:
+            stream.write(PROJECT + "\n" + interp.fix + "\n")
+        return interp
+
+    def _interp(self, version: str) -> Interpreter:
+        return self.futures[(version, "build")].result()
+
+    def _api(self, version: str, impl: str) -> dict[str, Any]:
+        interp = self._interp(version)
+        s = self.scenarios
+        batch = [case for case in s.API + s.DEVIATIONS if in_versions(case, version)]
+        proc = self._run([interp.python, OBSERVER, "api", impl, interp.fix], cwd=interp.fix,
+                         env=clean_env([PROJECT]), stdin=json.dumps(batch))
+        if proc.returncode:
+            raise RuntimeError(f"observer ({impl}) failed on {version}:\n{proc.stderr}")
+        return json.loads(proc.stdout)
+
+    def _signatures(self, version: str) -> dict[str, Any]:
+        interp = self._interp(version)
+        proc = self._run([interp.python, OBSERVER, "signatures"], cwd=self.tmp, env=clean_env([PROJECT]))
+        if proc.returncode:
+            raise RuntimeError(f"signatures failed on {version}:\n{proc.stderr}")
+        return json.loads(proc.stdout)
+
+    def replacements(self, interp: Interpreter, python: str) -> list[tuple[str, str]]:
+        return [
+            (interp.fix + "/shim", "<fx>/<site>"),
+            (interp.fix + "/noshim", "<fx>/<site>"),
+            (interp.fix, "<fx>"),
+            (python, "<python>"),
+            (os.path.realpath(python), "<python>"),
+        ]
+
+    def _cli(self, version: str, case: dict[str, Any], side: str) -> CliRun:
+        interp = self._interp(version)
+        flags = case in self.scenarios.FLAGS
+        python = interp.venv_python if flags else interp.python
+        argv = [a.replace("<fx>", interp.fix) for a in case[side]]
+        pythonpath = [os.path.join(interp.fix, p) for p in case.get("pythonpath", [])] + [PROJECT]
+        proc = self._run([python, *argv], cwd=interp.fix, env=clean_env(pythonpath))
+        return normalise_cli(proc, self.replacements(interp, python))
+
+    def _shim(self, version: str, case: dict[str, Any], side: str) -> tuple[CliRun, list[dict[str, Any]]]:
+        interp = self._interp(version)
+        out = os.path.join(self.tmp, version, "out", case["id"], side)
+        os.makedirs(out)
+        trace_file = os.path.join(out, "trace.jsonl")
+        argv = [a.replace("<out>", os.path.join(out, "output")) for a in case["argv"]]
+        pythonpath = (
+            [os.path.join(interp.fix, side)]
+            + [os.path.join(interp.fix, p) for p in case.get("pythonpath", [])]
+            + [PROJECT]
+        )
+        env = clean_env(pythonpath)
+        env["SHIM_TRACE"] = trace_file
+        proc = self._run([interp.python, *argv], cwd=interp.fix, env=env, stdin=case.get("stdin"))
+        events = []
+        if os.path.exists(trace_file):
+            with open(trace_file, encoding="utf-8") as stream:
+                events = [json.loads(line) for line in stream if line.strip()]
+        run = normalise_cli(proc, self.replacements(interp, interp.python) + [(out, "<out>")])
+        return run, events

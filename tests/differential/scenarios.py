@@ -1,0 +1,303 @@
+"""The differential scenarios, as data.
+
+Three families, all run on every CPython 3.9-3.13 found:
+
+* ``API``: one call of ``run_module``, ``run_path`` or a private helper,
+  made once through the stdlib ``runpy`` and once through ``runpy_ref``
+  (``observer.py`` performs it and reports what it saw);
+* ``CLI``: ``python -m MOD args`` against ``python -m runpy_ref MOD args``,
+  and ``python FILE`` against ``python -m runpy_ref --path FILE``;
+* ``SHIM``: the same command line with and without a ``sitecustomize`` that
+  puts runpy_ref in ``sys.modules['runpy']`` (the drop-in guarantee, which
+  covers the interpreter's ``-m`` and pdb, profile, cProfile and trace).
+
+A path argument is written ``{"$path": "rel", "as": "str|bytes|pathlike",
+"abs": bool}``; ``{"$dict": {...}}`` is a dict whose identity is reported;
+``{"$code": "file"}`` a compiled code object; ``{"$spec": "name"}`` a spec;
+``{"$cls": "Name"}`` a builtin exception class.  ``versions`` limits a
+scenario to feature versions (``[min, max]``, inclusive).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _p(rel: str, kind: str = "str", absolute: bool = False) -> dict[str, Any]:
+    return {"$path": rel, "as": kind, "abs": absolute}
+
+
+def _rm(ident: str, name: Any, **kwargs: Any) -> dict[str, Any]:
+    scenario = {"id": ident, "call": "run_module", "args": [name], "kwargs": {}}
+    for key in ("pre_import", "path_prepend", "versions"):
+        if key in kwargs:
+            scenario[key] = kwargs.pop(key)
+    scenario["kwargs"] = kwargs
+    return scenario
+
+
+def _rp(ident: str, path: Any, **kwargs: Any) -> dict[str, Any]:
+    scenario = _rm(ident, path, **kwargs)
+    scenario["call"] = "run_path"
+    return scenario
+
+
+INIT = {"$dict": {"given": 1, "__name__": "overridden", "__file__": "overridden", "__doc__": "given doc"}}
+
+API: list[dict[str, Any]] = [
+    # -- run_module: where the module is -----------------------------------------
+    _rm("rm-module", "mod"),
+    _rm("rm-module-alter-sys", "mod", alter_sys=True),
+    _rm("rm-module-run-name-init-globals", "mod", run_name="custom.name", init_globals=INIT),
+    _rm("rm-module-alter-sys-init-globals", "mod", alter_sys=True, init_globals=INIT),
+    _rm("rm-module-run-name-main", "mod", run_name="__main__", alter_sys=True),
+    _rm("rm-package", "pkg"),
+    _rm("rm-package-alter-sys", "pkg", alter_sys=True),
+    _rm("rm-submodule", "pkg.sub", alter_sys=True),
+    _rm("rm-nested-package", "pkg.nested", alter_sys=True),
+    _rm("rm-nested-module", "pkg.nested.deep"),
+    _rm("rm-namespace-submodule", "nspkg.sub", alter_sys=True),
+    _rm("rm-namespace-package-with-main", "nsmain", alter_sys=True),
+    _rm("rm-zip-module", "zmod", path_prepend=["lib.zip"], alter_sys=True),
+    _rm("rm-zip-package", "zpkg", path_prepend=["lib.zip"]),
+    _rm("rm-legacy-pyc", "legacy", alter_sys=True),
+    _rm("rm-legacy-pyc-package", "legacypkg"),
+    _rm("rm-encoding-cookie", "latin1"),
+    _rm("rm-stdlib-module", "this"),
+    # -- run_module: the RuntimeWarning for an already imported submodule -------
+    _rm("rm-already-imported-warns", "pkg.sub", pre_import=["pkg.sub"]),
+    _rm("rm-imported-by-own-package-warns", "warnpkg.sub"),
+    _rm("rm-imported-package-no-warning", "pkg.nested", pre_import=["pkg.nested"]),
+    _rm("rm-imported-top-level-no-warning", "mod", pre_import=["mod"]),
+    # -- run_module: errors ------------------------------------------------------------
+    _rm("rm-missing", "nosuch"),
+    _rm("rm-missing-parent", "nosuch.sub"),
+    _rm("rm-parent-is-module", "mod.sub"),
+    _rm("rm-relative-name", ".mod"),
+    _rm("rm-empty-name", ""),
+    _rm("rm-py-suffix-hint", "mod.py"),
+    _rm("rm-py-suffix-missing", "nosuch.py"),
+    _rm("rm-namespace-package", "nspkg"),
+    _rm("rm-package-without-main", "nomain"),
+    _rm("rm-package-main-is-package", "mainpkg"),
+    _rm("rm-main-package-directly", "mainpkg.__main__"),
+    _rm("rm-package-main-directly", "pkg.__main__"),
+    _rm("rm-dunder-main", "__main__"),
+    _rm("rm-parent-init-fails", "badinit.sub"),
+    _rm("rm-syntax-error", "syntaxerr"),
+    _rm("rm-exception-with-cause", "raiser", alter_sys=True),
+    _rm("rm-exception-with-context", "ctxerr"),
+    _rm("rm-exit-status", "exit3", alter_sys=True),
+    _rm("rm-exit-message", "exitmsg"),
+    _rm("rm-keyboard-interrupt", "kbint", alter_sys=True),
+    _rm("rm-bytes-name", {"$path": "mod", "as": "bytes"}),
+    _rm("rm-int-name", 42),
+    # -- run_module: what the code does to sys ----------------------------------------
+    _rm("rm-pickle", "pickler"),
+    _rm("rm-pickle-alter-sys", "pickler", alter_sys=True),
+    _rm("rm-replaces-own-module", "replacemod", alter_sys=True),
+    _rm("rm-deletes-own-module-no-alter", "selfdel"),
+    _rm("rm-replaces-argv-and-path", "alter", alter_sys=True),
+    _rm("rm-nested-run", "nested", alter_sys=True),
+    # -- run_path: files -------------------------------------------------------------
+    _rp("rp-file", _p("script.py")),
+    _rp("rp-file-absolute", _p("script.py", absolute=True)),
+    _rp("rp-file-bytes", _p("script.py", "bytes")),
+    _rp("rp-file-pathlike", _p("script.py", "pathlike")),
+    _rp("rp-file-pathlib", _p("script.py", "pathlib", absolute=True)),
+    _rp("rp-file-run-name", _p("script.py"), run_name="a.b.c"),
+    _rp("rp-file-init-globals", _p("script.py"), init_globals=INIT, run_name="__main__"),
+    _rp("rp-pyc-file", _p("legacy.pyc")),
+    _rp("rp-pyc-file-bytes", _p("legacy.pyc", "bytes")),
+    _rp("rp-encoding-cookie", _p("latin1.py")),
+    _rp("rp-file-missing", _p("nosuch.py")),
+    _rp("rp-file-syntax-error", _p("syntaxerr.py")),
+    _rp("rp-file-exception", _p("raiser.py")),
+    _rp("rp-file-exit", _p("exit3.py")),
+    _rp("rp-file-keyboard-interrupt", _p("kbint.py")),
+    _rp("rp-file-pickle", _p("pickler.py")),
+    _rp("rp-file-replaces-argv-and-path", _p("alter.py")),
+    _rp("rp-file-replaces-own-module", _p("replacemod.py")),
+    _rp("rp-file-nested-run", _p("nested.py")),
+    # -- run_path: directories and zip files ---------------------------------------------
+    _rp("rp-directory", _p("scriptdir")),
+    _rp("rp-directory-absolute", _p("scriptdir", absolute=True), run_name="__main__"),
+    _rp("rp-directory-bytes", _p("scriptdir", "bytes")),
+    _rp("rp-directory-pathlike", _p("scriptdir", "pathlike")),
+    _rp("rp-directory-pathlib", _p("scriptdir", "pathlib")),
+    _rp("rp-package-directory", _p("pkg")),
+    _rp("rp-namespace-directory", _p("nsmain"), init_globals=INIT),
+    _rp("rp-zip", _p("app.zip")),
+    _rp("rp-zip-bytes", _p("app.zip", "bytes", absolute=True)),
+    _rp("rp-zip-pathlike", _p("app.zip", "pathlike")),
+    _rp("rp-directory-without-main", _p("emptydir")),
+    _rp("rp-zip-without-main", _p("nomain.zip")),
+    _rp("rp-directory-pops-own-path", _p("popself")),
+    _rp("rp-directory-nonexistent-like-file", _p("nosuchdir/")),
+    _rp("rp-int-path", 42),
+    # -- the private helpers other tools call ---------------------------------------------
+    {"id": "gmd-package", "call": "_get_module_details", "args": ["pkg"]},
+    {"id": "gmd-module", "call": "_get_module_details", "args": ["pkg.nested.deep"]},
+    {"id": "gmd-error-class", "call": "_get_module_details", "args": ["nosuch", {"$cls": "RuntimeError"}]},
+    {"id": "gmd-error-class-package", "call": "_get_module_details",
+     "args": ["nomain", {"$cls": "LookupError"}]},
+    {"id": "gmmd-directory", "call": "_get_main_module_details", "path_prepend": ["scriptdir"]},
+    {"id": "gmmd-empty", "call": "_get_main_module_details", "path_prepend": ["emptydir"],
+     "args": [{"$cls": "RuntimeError"}]},
+    {"id": "run-code-no-spec", "call": "_run_code",
+     "args": [{"$code": "mod.py"}, {"$dict": {"pre": 1}}, {"init": 2}, "name", None, "pkgx", "scriptx"]},
+    {"id": "run-code-spec", "call": "_run_code",
+     "args": [{"$code": "pkg/sub.py"}, {"$dict": {}}, None, "named", {"$spec": "pkg.sub"}]},
+    {"id": "run-module-code", "call": "_run_module_code",
+     "args": [{"$code": "mod.py"}, {"$dict": {"a": 1}}, "tempname", None, "p", "the-script"]},
+    {"id": "run-module-code-spec", "call": "_run_module_code",
+     "args": [{"$code": "pkg/sub.py"}, None, "pkg.sub", {"$spec": "pkg.sub"}]},
+    {"id": "run-module-as-main", "call": "_run_module_as_main", "args": ["mod"], "fresh_main": True,
+     "argv": ["-m", "x", "y"]},
+    {"id": "run-module-as-main-package", "call": "_run_module_as_main", "args": ["pkg.nested"],
+     "fresh_main": True, "argv": ["-m"]},
+    {"id": "run-module-as-main-directory", "call": "_run_module_as_main", "args": ["__main__", False],
+     "fresh_main": True, "path_prepend": ["scriptdir"], "argv": ["scriptdir", "z"]},
+    {"id": "run-module-as-main-missing", "call": "_run_module_as_main", "args": ["nosuch"],
+     "fresh_main": True, "argv": ["-m"]},
+    {"id": "run-module-as-main-empty-dir", "call": "_run_module_as_main", "args": ["__main__", False],
+     "fresh_main": True, "path_prepend": ["emptydir"], "argv": ["emptydir"]},
+    {"id": "get-code-from-file-3.9", "call": "_get_code_from_file", "args": ["rn", "script.py"],
+     "versions": ["3.9", "3.12"]},
+    {"id": "get-code-from-file-bytes-3.9", "call": "_get_code_from_file",
+     "args": ["rn", {"$path": "legacy.pyc", "as": "bytes"}], "versions": ["3.9", "3.12"]},
+    {"id": "get-code-from-file-3.13", "call": "_get_code_from_file", "args": ["script.py"],
+     "versions": ["3.13", "3.13"]},
+    {"id": "temp-module", "call": "$snippet", "code": (
+        "with R._TempModule('mod') as temp:\n"
+        "    inside = sys.modules['mod'] is temp.module\n"
+        "    name = temp.module.__name__\n"
+        "RESULT = [inside, name, 'mod' in sys.modules]\n")},
+    {"id": "temp-module-restores-existing", "call": "$snippet", "pre_import": ["mod"], "code": (
+        "old = sys.modules['mod']\n"
+        "with R._TempModule('mod'):\n"
+        "    pass\n"
+        "RESULT = sys.modules['mod'] is old\n")},
+    {"id": "modified-argv0", "call": "$snippet", "code": (
+        "seen = []\n"
+        "m = R._ModifiedArgv0('new')\n"
+        "with m:\n"
+        "    seen.append(sys.argv[0])\n"
+        "    try:\n"
+        "        m.__enter__()\n"
+        "    except RuntimeError as exc:\n"
+        "        seen.append(str(exc))\n"
+        "seen.append(sys.argv[0])\n"
+        "RESULT = seen\n")},
+]
+
+DEVIATIONS: list[dict[str, Any]] = [
+    _rm("rm-deletes-own-module", "selfdel", alter_sys=True),
+    _rp("rp-file-deletes-own-module", _p("selfdel.py")),
+]
+"""Known, deliberate differences: the code deletes its temporary sys.modules entry."""
+
+
+def _m(ident: str, module: str, *args: str, **extra: Any) -> dict[str, Any]:
+    """``python -m module args`` against ``python -m runpy_ref module args``."""
+    return {"id": ident, "std": ["-m", module, *args], "ref": ["-m", "runpy_ref", module, *args], **extra}
+
+
+def _f(ident: str, target: str, *args: str, **extra: Any) -> dict[str, Any]:
+    """``python target args`` against ``python -m runpy_ref --path target args``."""
+    return {"id": ident, "std": [target, *args], "ref": ["-m", "runpy_ref", "--path", target, *args], **extra}
+
+
+CLI: list[dict[str, Any]] = [
+    _m("m-module-reads-argv", "mod", "a", "-b", "--c"),
+    _m("m-package", "pkg", "x"),
+    _m("m-nested-package", "pkg.nested"),
+    _m("m-submodule", "pkg.nested.deep"),
+    _m("m-namespace-package-with-main", "nsmain"),
+    _m("m-namespace-submodule", "nspkg.sub"),
+    _m("m-namespace-package", "nspkg"),
+    _m("m-zip-on-sys-path", "zpkg", "q", pythonpath=["lib.zip"]),
+    _m("m-zip-module-on-sys-path", "zmod", pythonpath=["lib.zip"]),
+    _m("m-missing", "nosuch"),
+    _m("m-missing-parent", "nosuch.sub"),
+    _m("m-relative-name", ".mod"),
+    _m("m-package-without-main", "nomain"),
+    _m("m-package-main-is-package", "mainpkg"),
+    _m("m-py-suffix-hint", "mod.py"),
+    _m("m-parent-init-fails", "badinit.sub"),
+    _m("m-imported-by-own-package-warns", "warnpkg.sub"),
+    _m("m-syntax-error", "syntaxerr"),
+    _m("m-exception", "raiser"),
+    _m("m-exception-context", "ctxerr"),
+    _m("m-exit-status", "exit3"),
+    _m("m-exit-message", "exitmsg"),
+    _m("m-keyboard-interrupt", "kbint"),
+    _m("m-pickle", "pickler"),
+    _m("m-legacy-pyc", "legacy"),
+    _m("m-legacy-pyc-package", "legacypkg"),
+    _m("m-encoding-cookie", "latin1"),
+    _m("m-deletes-own-main", "selfdel"),
+    _m("m-replaces-argv-and-path", "alter"),
+    _m("m-stdlib-module", "this"),
+    _f("f-file-reads-argv", "script.py", "a", "-b"),
+    _f("f-file-absolute", "<fx>/script.py"),
+    _f("f-directory", "scriptdir", "d"),
+    _f("f-directory-slash", "scriptdir/"),
+    _f("f-package-directory", "pkg"),
+    _f("f-zip", "app.zip", "z"),
+    _f("f-pyc", "legacy.pyc", "p"),
+    _f("f-file-missing", "nosuch.py"),
+    _f("f-directory-without-main", "emptydir"),
+    _f("f-zip-without-main", "nomain.zip"),
+    _f("f-syntax-error", "syntaxerr.py"),
+    _f("f-exception", "raiser.py"),
+    _f("f-exit-status", "exit3.py"),
+    _f("f-exit-message", "exitmsg.py"),
+    _f("f-keyboard-interrupt", "kbint.py"),
+    _f("f-pickle", "pickler.py"),
+    _f("f-encoding-cookie", "latin1.py"),
+    _f("f-directory-pops-own-path", "popself"),
+    _f("f-subdirectory-file", "pkg/sub.py"),
+]
+
+FLAGS: list[dict[str, Any]] = [
+    {"id": "flag-I-m", "std": ["-I", "-m", "mod", "a"], "ref": ["-I", "-m", "runpy_ref", "mod", "a"]},
+    {"id": "flag-E-m", "std": ["-E", "-m", "mod"], "ref": ["-E", "-m", "runpy_ref", "mod"]},
+    {"id": "flag-P-m", "std": ["-P", "-m", "mod"], "ref": ["-P", "-m", "runpy_ref", "mod"],
+     "versions": ["3.11", "3.13"]},
+    {"id": "flag-s-m", "std": ["-s", "-m", "pkg"], "ref": ["-s", "-m", "runpy_ref", "pkg"]},
+    {"id": "flag-I-file", "std": ["-I", "script.py"], "ref": ["-I", "-m", "runpy_ref", "--path", "script.py"]},
+    {"id": "flag-I-directory", "std": ["-I", "scriptdir"],
+     "ref": ["-I", "-m", "runpy_ref", "--path", "scriptdir"]},
+    {"id": "flag-P-file", "std": ["-P", "script.py"], "ref": ["-P", "-m", "runpy_ref", "--path", "script.py"],
+     "versions": ["3.11", "3.13"]},
+    {"id": "flag-P-zip", "std": ["-P", "app.zip"], "ref": ["-P", "-m", "runpy_ref", "--path", "app.zip"],
+     "versions": ["3.11", "3.13"]},
+    {"id": "flag-I-missing", "std": ["-I", "-m", "nosuch"], "ref": ["-I", "-m", "runpy_ref", "nosuch"]},
+]
+"""Isolation flags: run with a venv whose .pth makes runpy_ref and the fixtures importable."""
+
+
+def _s(ident: str, *argv: str, **extra: Any) -> dict[str, Any]:
+    return {"id": ident, "argv": list(argv), **extra}
+
+
+SHIM: list[dict[str, Any]] = [
+    _s("shim-m-module", "-m", "mod", "a", "b", traced="mod"),
+    _s("shim-m-package", "-m", "pkg", "x", traced="pkg.__main__"),
+    _s("shim-m-namespace-main", "-m", "nsmain", traced="nsmain.__main__"),
+    _s("shim-m-zip-package", "-m", "zpkg", pythonpath=["lib.zip"], traced="zpkg.__main__"),
+    _s("shim-directory", "scriptdir", "d", traced="__main__"),
+    _s("shim-zip", "app.zip", traced="__main__"),
+    _s("shim-m-missing", "-m", "nosuch", traced="nosuch"),
+    _s("shim-m-package-without-main", "-m", "nomain", traced="nomain.__main__"),
+    _s("shim-m-exception", "-m", "raiser", traced="raiser"),
+    _s("shim-m-pickle", "-m", "pickler", traced="pickler"),
+    _s("shim-pdb-m", "-m", "pdb", "-m", "mod", "a", stdin="c\nq\n", traced="mod"),
+    _s("shim-pdb-m-package", "-m", "pdb", "-m", "pkg", stdin="c\nq\n", traced="pkg.__main__"),
+    _s("shim-pdb-zip", "-m", "pdb", "app.zip", stdin="c\nq\n", traced="__main__", versions=["3.13", "3.13"]),
+    _s("shim-cprofile-m", "-m", "cProfile", "-o", "<out>", "-m", "mod", "a", traced="mod"),
+    _s("shim-profile-m", "-m", "profile", "-o", "<out>", "-m", "pkg", traced="pkg.__main__"),
+    _s("shim-trace-module", "-m", "trace", "--count", "-C", "<out>", "--summary", "--module", "mod", "a",
+       traced="mod"),
+]
