@@ -4,6 +4,7 @@
     python3 conformance/catalogue/verify.py            # run probes, diff against evidence/observations.txt
     python3 conformance/catalogue/verify.py --write    # run probes, rewrite evidence/observations.txt
     python3 conformance/catalogue/verify.py --table    # print the stored log as one row per check
+    python3 conformance/catalogue/verify.py --lint     # check behaviours.json (fields, IDs, anchors)
 
 Interpreters are looked up under $PYENV_ROOT/versions (default /root/.pyenv);
 missing ones are reported and skipped.  Exit status 1 if anything differs.
@@ -77,12 +78,65 @@ def print_table(text):
                 print("    %-28s %s" % (",".join(vers), val))
 
 
+REFERENCE = "/work/shared/reference"
+FIELDS = ["id", "section", "title", "summary", "documented", "doc", "implemented", "observed",
+          "disagreements", "sources", "corrections", "notes"]
+SECTIONS = {"G": "general", "RM": "run_module", "RP": "run_path", "CLI": "cli", "ERR": "errors"}
+
+
+def lint():
+    """Structural checks of behaviours.json; anchor phrases must occur in their files."""
+    import json, re
+    data = json.load(open(os.path.join(HERE, "behaviours.json"), encoding="utf-8"))
+    problems, seen = [], set()
+    squash = lambda s: re.sub(r"\s+", " ", s).strip()
+    versions = data["versions"]
+    for e in data["entries"]:
+        eid = e.get("id", "?")
+        if list(e) != FIELDS:
+            problems.append("%s: fields %s" % (eid, list(e)))
+        if eid in seen:
+            problems.append("%s: duplicate id" % eid)
+        seen.add(eid)
+        if SECTIONS.get(eid.split("-")[0]) != e.get("section"):
+            problems.append("%s: section %s" % (eid, e.get("section")))
+        for rng in ("doc", "implemented"):
+            for k in ("since", "until"):
+                v = e[rng][k]
+                if v is not None and v not in versions:
+                    problems.append("%s: %s.%s = %r" % (eid, rng, k, v))
+        if sorted(e["observed"]) != sorted(data["executable_here"]):
+            problems.append("%s: observed keys" % eid)
+        for v, o in e["observed"].items():
+            if not (o in ("holds", "n/a") or o.startswith("differs: ")):
+                problems.append("%s: observed[%s] = %r" % (eid, v, o))
+        if e["documented"] != bool(e["doc"]["anchors"]):
+            problems.append("%s: documented=%s but %d anchors" % (eid, e["documented"], len(e["doc"]["anchors"])))
+        for a in e["doc"]["anchors"]:
+            if a["file"]:
+                path = os.path.join(REFERENCE, a["file"])
+                if os.path.exists(path) and squash(a["phrase"]) not in squash(open(path, encoding="utf-8").read()):
+                    problems.append("%s: phrase %r not in %s" % (eid, a["phrase"], a["file"]))
+            if len(a["phrase"].split()) > 10:
+                problems.append("%s: phrase longer than ten words" % eid)
+        for d in e["disagreements"]:
+            if sorted(d) != ["behaviour", "doc_says", "evidence", "versions"]:
+                problems.append("%s: disagreement fields %s" % (eid, sorted(d)))
+    for p in problems:
+        print("LINT", p)
+    print("%d entries, %d problem(s)" % (len(data["entries"]), len(problems)))
+    return 1 if problems else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help="rewrite the stored log")
     ap.add_argument("--table", action="store_true", help="print the stored log grouped by check")
+    ap.add_argument("--lint", action="store_true", help="check behaviours.json only")
     ap.add_argument("--versions", default=",".join(VERSIONS))
     a = ap.parse_args()
+    if a.lint:
+        return lint()
     if a.table:
         print_table(open(LOG).read())
         return 0
