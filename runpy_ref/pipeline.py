@@ -32,7 +32,7 @@ from typing import Any
 from .profiles import Profile, host_profile
 from .records import RunFinished, RunStarted
 from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered
-from .trace import current
+from .trace import current, safe_repr
 
 __all__ = ["run_module", "run_path"]
 
@@ -149,8 +149,13 @@ def _traced_run(
     """Frame a run with run_started/run_finished; nearly free when untraced."""
     if current() is None:
         return _UNTRACED
-    keys = None if init_globals is None else tuple(map(str, init_globals))
+    keys = None if init_globals is None else tuple(_key_name(key) for key in init_globals)
     return _run(RunStarted(api, target, run_name, alter_sys, keys))
+
+
+def _key_name(key: Any) -> str:
+    """A key's name for the trace; ``str()`` of a hostile key must not break the run."""
+    return key if isinstance(key, str) else safe_repr(key)
 
 
 # -- CPython's private helpers, same signatures ------------------------------------
