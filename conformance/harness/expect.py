@@ -7,7 +7,7 @@ full table):
 * a dict matches if every key it names matches (observed may have more keys -
   this is how "extra dunders are allowed" and "a loader is compared by its
   type" work: ``{"__type__": "SourceFileLoader"}`` only names the type);
-* scalars and lists must be equal;
+* scalars must be equal; lists must have the same length and match item by item;
 * operator dicts (one key starting with ``$``) express tolerances:
   ``$absent``, ``$present``, ``$type``, ``$eq``, ``$contains``, ``$startswith``,
   ``$endswith``, ``$regex``, ``$includes``, ``$excludes``, ``$any``, ``$not``,
@@ -162,6 +162,14 @@ def compare(expected: Any, observed: Any, path: str = "") -> list[Mismatch]:
         out = []
         for key, want in expected.items():
             out.extend(compare(want, observed.get(key, _MISSING), f"{path}/{key}"))
+        return out
+    if isinstance(expected, list):
+        # Lists match element by element, so list items may use operators or partial dicts.
+        if not isinstance(observed, list) or len(observed) != len(expected):
+            return [Mismatch(path, expected, observed)]
+        out = []
+        for index, (want, have) in enumerate(zip(expected, observed)):
+            out.extend(compare(want, have, f"{path}[{index}]"))
         return out
     if observed is _MISSING or observed != expected:
         return [Mismatch(path, expected, observed)]

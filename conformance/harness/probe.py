@@ -21,7 +21,6 @@ Exit status: 0 when an observation was written; 3 when the module under test
 could not be imported (the driver reports CRASH); anything else is a probe
 crash.  ``INTERPRETING.md`` specifies the request and observation formats.
 """
-import json
 import os
 import sys
 import warnings
@@ -76,6 +75,23 @@ def _decode_arg(value):
     return value
 
 
+def load_request(path):
+    """Read the JSON request without importing ``json``.
+
+    Importing ``json`` (and ``re`` behind it) costs more than a whole probe
+    run on recent Pythons, so the request - plain JSON written by the driver
+    with ASCII escapes - is evaluated as a Python literal expression with the
+    three JSON constants bound and no builtins.  ``unicode_literals`` makes
+    ``\\uXXXX`` escapes mean the same on Python 2.
+    """
+    import __future__
+
+    with open(path) as handle:
+        text = handle.read()
+    code = compile(text, path, "eval", __future__.unicode_literals.compiler_flag, True)
+    return eval(code, {"__builtins__": {}, "true": True, "false": False, "null": None})
+
+
 def _load_recorder(fixture):
     """Load the fixture's ``_rec.py`` as module ``_rec`` without the import system."""
     path = os.path.join(fixture, "_rec.py")
@@ -90,6 +106,8 @@ def _load_recorder(fixture):
 
 def _compile_steps(fixture, steps):
     """Byte-compile fixture files with *this* interpreter (legacy .pyc layout)."""
+    if not steps:
+        return
     import py_compile
 
     for step in steps:
@@ -157,8 +175,7 @@ def _inspect(module, rec):
 def run(request_path):
     """Execute one request and return the observation dict."""
     base = os.path.dirname(os.path.abspath(request_path))
-    with open(request_path) as handle:
-        req = json.load(handle)
+    req = load_request(request_path)
     fixture = os.path.normpath(os.path.join(base, _native(req["fixture"])))
     _compile_steps(fixture, req.get("compile", []))
     if req.get("prepare_only"):
@@ -173,6 +190,7 @@ def run(request_path):
         obs["exception"] = _describe_exception(exc, rec)
         return obs
 
+    rec.TARGET = target  # fixture code that must call the implementation uses _rec.TARGET
     os.chdir(os.path.join(fixture, _native(req.get("cwd", "."))))
     sys.argv[:] = list(CALLER_ARGV)
     for entry in reversed(_subst(req.get("sys_path", []), fixture)):
@@ -246,13 +264,13 @@ def main(argv):
     if sys.path and os.path.abspath(sys.path[0] or ".") == here:
         del sys.path[0]
     request_path = os.path.abspath(argv[1])
-    with open(request_path) as handle:
-        output = json.load(handle).get("output", "observation.json")
-    output = os.path.join(os.path.dirname(request_path), output)
+    output = load_request(request_path).get("output", "observation.json")
+    output = os.path.join(os.path.dirname(request_path), _native(output))
     obs = run(request_path)
     sys.stdout.flush()
+    rec = sys.modules.get("_rec")
     with open(output, "w") as handle:
-        json.dump(obs, handle, sort_keys=True)
+        handle.write(rec.dumps(obs) if rec is not None else '{"prepared": true}')
     return 3 if obs.get("outcome") == "import-failed" else 0
 
 

@@ -16,7 +16,6 @@ Records go to the module-level ``RECORDS`` dict; when the environment variable
 ``RUNPY_CONFORMANCE_RECORD`` names a file, each record is also appended to it
 as one JSON line (this is how CLI children report back).
 """
-import json
 import os
 import sys
 
@@ -91,12 +90,52 @@ def describe(value, depth=0):
     return {"__type__": tname}
 
 
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def dumps(data):
+    """Encode described data as JSON text (ASCII only).
+
+    Hand-written rather than ``json.dumps`` because importing ``json`` (and
+    with it ``re``) costs more than the rest of a probe run on recent
+    Pythons, and every cell starts a fresh interpreter.
+    """
+    if data is None:
+        return "null"
+    if data is True:
+        return "true"
+    if data is False:
+        return "false"
+    if isinstance(data, (int, float)):
+        return repr(data)
+    if isinstance(data, (str, _text_type)):
+        out = []
+        for ch in _text(data):
+            if ch in _ESCAPES:
+                out.append(_ESCAPES[ch])
+            elif ord(ch) < 32 or ord(ch) > 126:
+                code = ord(ch)
+                if code > 0xFFFF:  # outside the BMP: a UTF-16 surrogate pair
+                    code -= 0x10000
+                    out.append("\\u%04x\\u%04x" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)))
+                else:
+                    out.append("\\u%04x" % code)
+            else:
+                out.append(ch)
+        return '"' + "".join(out) + '"'
+    if isinstance(data, (list, tuple)):
+        return "[" + ", ".join(dumps(v) for v in data) + "]"
+    if isinstance(data, dict):
+        return "{" + ", ".join(dumps(_text(k)) + ": " + dumps(v) for k, v in sorted(data.items())) + "}"
+    return dumps(describe(data))
+
+
 def _write(key, data):
     RECORDS[key] = data
     target = os.environ.get("RUNPY_CONFORMANCE_RECORD")
     if target:
         with open(target, "a") as handle:
-            handle.write(json.dumps({"key": key, "value": data}) + "\n")
+            handle.write(dumps({"key": key, "value": data}) + "\n")
 
 
 def put(key, value):

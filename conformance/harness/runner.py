@@ -247,7 +247,7 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             prep = {"fixture": "fixture", "output": "prepared.json", "compile": request["compile"],
                     "prepare_only": True}
             (workdir / "prepare.json").write_text(json.dumps(prep))
-            proc = _run([impl.interp.exe, "-E", "-s", str(PROBE), "prepare.json"], workdir, env, timeout)
+            proc = _run([impl.interp.exe, "-E", "-s", "-S", str(PROBE), "prepare.json"], workdir, env, timeout)
             if proc.returncode != 0:
                 raise _Crash("fixture compile step failed: " + _text(proc.stderr)[-2000:])
         cmd = impl.cli_command(case.call, str(fixture))
@@ -272,7 +272,7 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             "records": _read_records(record_file),
         }
     (workdir / "request.json").write_text(json.dumps(request, indent=1))
-    cmd = [impl.interp.exe, "-E", "-s", str(PROBE), "request.json"]
+    cmd = [impl.interp.exe, "-E", "-s", "-S", str(PROBE), "request.json"]
     result.command, result.cwd, result.request = cmd, str(workdir), request
     proc = _run(cmd, workdir, env, timeout)
     out = workdir / "observation.json"
