@@ -107,6 +107,10 @@ py_compile.compile(src, cfile=os.path.join(C, "compiledmod.pyc"), doraise=True)
 os.remove(src)
 with zipfile.ZipFile(os.path.join(C, "app.zip"), "w") as z:
     z.writestr("__main__.py", REPORT)
+with zipfile.ZipFile(os.path.join(C, "mods.zip"), "w") as z:
+    z.writestr("zipped_mod.py", REPORT)
+    z.writestr("zipped_pkg/__init__.py", "")
+    z.writestr("zipped_pkg/inner.py", REPORT)
 with zipfile.ZipFile(os.path.join(C, "empty.zip"), "w") as z:
     z.writestr("other.py", "")
 write("audit/sitecustomize.py", '''\
@@ -192,6 +196,10 @@ for label, args in (("module", ["climod"]), ("package", ["clipkg"]), ("submodule
     out("CLI-10.%s.path0" % label, r.get("path0"))
     if "relimport" in r:
         out("CLI-16.%s.relative_import" % label, r.get("relimport"))
+for label, name in (("module", "zipped_mod"), ("package_member", "zipped_pkg.inner")):
+    rc, o, e = run(["-m", name], opts=("-B", "-s"), env_extra={"PYTHONPATH": os.path.join(C, "mods.zip")})
+    r = report(o)
+    out("CLI-02.zip_on_path.%s" % label, "rc=%s file=%s loader=%s" % (rc, r.get("file"), r.get("loader")))
 rc, o, e = run(["-m", "clipkg.sub"])
 out("CLI-09.argv0_while_parent_init_runs", [l for l in o.splitlines() if l.startswith("INIT")])
 rc, o, e = run(["-m", "compiledmod"])
