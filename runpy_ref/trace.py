@@ -204,8 +204,9 @@ def plain(value: Any, *, relative_to: str | None = None, limit: int = REPR_LIMIT
 
     Specs become small dicts, loaders their type name, modules and code
     objects a short label, anything else a safe, bounded repr.  With
-    ``relative_to``, absolute paths under that root are written ``<root>/…``
-    and memory addresses are blanked, which is what deterministic mode needs.
+    ``relative_to``, absolute paths under that root are written ``<root>/…``,
+    the interpreter's path ``<python>``, and memory addresses are blanked,
+    which is what deterministic mode needs.
 
     The result is built only from the exact types ``json`` writes (subclasses
     of ``str``/``int``/``float`` are copied down to them), stays valid strict
@@ -265,12 +266,16 @@ def _relative(text: str, root: str | None) -> str:
     A match must start a path (not follow a name character or another path
     component), so that ``root="/"`` rewrites ``/usr/lib`` once, not at every
     slash; the bare root inside a message (``... in '/the/root'``) becomes
-    ``<root>``.
+    ``<root>``.  The interpreter's own path (``sys.executable``, which
+    ``python -m`` puts in its one-line errors) is written ``<python>``: it
+    differs from machine to machine as much as the root does.
     """
     if not root:
         return text
     if text == root:
         return "<root>"
+    if sys.executable and sys.executable in text:
+        text = text.replace(sys.executable, "<python>")
     if root in text:
         starts_path = r"(?<![\w.~/>-])"
         prefix = root.rstrip(os.sep) + os.sep

@@ -284,6 +284,12 @@ def test_relative_blanks_addresses_in_strings():
     assert plain("<object at 0xDEADbeef>", relative_to="/r") == "<object at 0x...>"
 
 
+def test_relative_names_the_interpreter_python(tmp_path):
+    message = f"{sys.executable}: No module named x"
+    assert plain(message, relative_to=str(tmp_path)) == "<python>: No module named x"
+    assert plain(message) == message
+
+
 def test_no_root_no_rewrite():
     assert plain("<object at 0xdeadbeef> /tmp/x") == "<object at 0xdeadbeef> /tmp/x"
 
