@@ -1,0 +1,151 @@
+"""``python -m runpy_ref.exercises``: list, start, check, hint, build-starters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from . import starters
+from .catalog import EXERCISES, exercise, project_root
+from .hints import hints_for, next_level
+
+__all__ = ["main"]
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(project_root()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    rows = [
+        {
+            "number": item.number,
+            "title": item.title,
+            "stage": item.stage,
+            "functions": list(item.functions),
+            "starter": _rel(item.starter_path()),
+            "solution": _rel(item.solution_path()),
+            "work": _rel(item.work_path()),
+            "lesson": f"tutorials/{item.lesson}",
+            "behaviours": list(item.behaviours),
+        }
+        for item in EXERCISES
+    ]
+    if args.format == "json":
+        print(json.dumps({"exercises": rows}, indent=1))
+        return 0
+    for row in rows:
+        work = Path(project_root() / row["work"])
+        state = "started" if work.exists() else "not started"
+        print(f"{row['number']}. {row['title']}  [{state}]")
+        print(f"   writes: {', '.join(row['functions'])};  starter: {row['starter']}")
+        print(f"   lesson: {row['lesson']};  solution (instructors): {row['solution']}")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    item = exercise(args.number)
+    work = item.work_path()
+    if work.exists() and not args.force:
+        print(f"{_rel(work)} exists already; keeping your work (use --force to start over).")
+        return 0
+    work.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(item.starter_path(), work)
+    print(f"created {_rel(work)} from the starter.")
+    print(f"read tutorials/{item.lesson}, fill in the TODOs, then run:")
+    print(f"    python -m runpy_ref.exercises check {item.number}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .grader import check
+
+    item = exercise(args.number)
+    path = Path(args.file) if args.file else item.work_path()
+    if not args.file and not path.exists():
+        print(f"no working copy at {_rel(path)}: run `python -m runpy_ref.exercises start {item.number}` "
+              f"first, or give a FILE to check.", file=sys.stderr)
+        return 2
+    report = check(item, path, conformance=not args.no_conformance)
+    if args.format == "json":
+        print(json.dumps(report.as_dict(), indent=1))
+    else:
+        sys.stdout.write(report.render())
+    return 0 if report.ok else 1
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    item = exercise(args.number)
+    hints = hints_for(item.number)
+    if not hints:
+        print(f"exercise {item.number} has no hints yet", file=sys.stderr)
+        return 1
+    if args.all:
+        levels = list(range(1, len(hints) + 1))
+    elif args.level:
+        if not 1 <= args.level <= len(hints):
+            print(f"exercise {item.number} has hints 1 to {len(hints)}", file=sys.stderr)
+            return 2
+        levels = [args.level]
+    else:
+        levels = [next_level(item.number, len(hints))]
+    for level in levels:
+        print(f"exercise {item.number}, hint {level} of {len(hints)}:\n\n{hints[level - 1]}\n")
+    if levels[-1] < len(hints):
+        print(f"(run the same command again for hint {levels[-1] + 1})")
+    return 0
+
+
+def cmd_build_starters(args: argparse.Namespace) -> int:
+    if args.check:
+        stale = starters.outdated()
+        for item in stale:
+            print(f"out of date: {_rel(item.starter_path())}", file=sys.stderr)
+        return 1 if stale else 0
+    for path in starters.build_all():
+        print(f"wrote {_rel(path)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m runpy_ref.exercises",
+                                description="Classroom exercises: write runpy stage by stage.")
+    sub = p.add_subparsers(dest="command", required=True)
+    lst = sub.add_parser("list", help="list the exercises")
+    lst.add_argument("--format", choices=("text", "json"), default="text")
+    lst.set_defaults(func=cmd_list)
+    start = sub.add_parser("start", help="copy exercise N's starter to your working copy")
+    start.add_argument("number", type=int)
+    start.add_argument("--force", action="store_true", help="overwrite an existing working copy")
+    start.set_defaults(func=cmd_start)
+    chk = sub.add_parser("check", help="grade exercise N (your working copy, or FILE)")
+    chk.add_argument("number", type=int)
+    chk.add_argument("file", nargs="?", help="file to grade (default: tutorials/exercises/work/NN_name.py)")
+    chk.add_argument("--format", choices=("text", "json"), default="text")
+    chk.add_argument("--no-conformance", action="store_true",
+                     help="skip the conformance suite (faster; check cannot pass without it)")
+    chk.set_defaults(func=cmd_check)
+    hint = sub.add_parser("hint", help="show the next hint for exercise N")
+    hint.add_argument("number", type=int)
+    hint.add_argument("--level", type=int, help="show hint LEVEL")
+    hint.add_argument("--all", action="store_true", help="show every hint")
+    hint.set_defaults(func=cmd_hint)
+    build = sub.add_parser("build-starters", help="regenerate the starters from the solutions (instructors)")
+    build.add_argument("--check", action="store_true", help="only report starters that are out of date")
+    build.set_defaults(func=cmd_build_starters)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except LookupError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2

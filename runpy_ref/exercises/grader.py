@@ -1,0 +1,286 @@
+"""``check N [FILE]``: grade one exercise, first failure first.
+
+Four steps, each a list of checks:
+
+1. **load** - the file imports and defines the exercise's functions.
+2. **scenarios** - every scenario of :mod:`.scenarios` runs twice, with the
+   reference and with the student's code plugged in; the observations
+   (result, exception, warnings, output, ``sys`` afterwards) must agree.
+3. **trace** (stage exercises) - the deterministic traces of those runs must
+   agree event by event: the stage tells the same story as the reference.
+4. **conformance** - the suite's cases for the exercise's behaviours run
+   against a shim in a fresh interpreter (see :mod:`.suite`).
+
+An untouched starter stops at step 2 with a message naming the TODO.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tempfile
+import traceback
+from contextlib import ExitStack
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import runpy_ref
+
+from ..sinks import render_text
+from ..stages import use_stages
+from ..trace import Event, tracing
+from . import suite
+from .catalog import Exercise
+from .feedback import Failure, Report, behaviours_for, first_difference, show
+from .scenarios import SCENARIOS, Scenario, materialise, observe
+
+__all__ = ["check", "load_student"]
+
+
+class _NotStarted(Exception):
+    def __init__(self, message: str, where: str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def load_student(path: Path, item: Exercise) -> tuple[ModuleType | None, Failure | None]:
+    """Import the student's file under a private name; a Failure says why it could not be used."""
+    if not path.exists():
+        return None, Failure(
+            "load", f"there is no file {path}",
+            detail=[f"create your working copy with: python -m runpy_ref.exercises start {item.number}"],
+        )
+    name = f"_runpy_ref_exercise_{item.number}_student"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        sys.modules.pop(name, None)
+        return None, Failure("load", f"{path.name} does not compile: {exc.msg} (line {exc.lineno})",
+                             detail=[(exc.text or "").rstrip()])
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        where = _student_frames(exc, path)
+        return None, Failure("load", f"importing {path.name} raised {type(exc).__name__}: {exc}",
+                             detail=where)
+    missing = [fn for fn in item.functions if not callable(getattr(module, fn, None))]
+    if missing:
+        sys.modules.pop(name, None)
+        wanted = ", ".join(item.functions)
+        return None, Failure("load", f"{path.name} defines no function {', '.join(missing)}",
+                             detail=[f"exercise {item.number} asks for: {wanted} (keep the starter's names)"])
+    return module, None
+
+
+def _student_frames(exc: BaseException, path: Path) -> list[str]:
+    """Where in the student's file an exception passed, innermost last."""
+    resolved = str(path.resolve())
+    lines = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if str(Path(frame.filename).resolve()) == resolved:
+            lines.append(f"at {path.name}:{frame.lineno} in {frame.name}: {(frame.line or '').strip()}")
+    return lines[-3:]
+
+
+def _started_or_raise(exc: BaseException, item: Exercise, path: Path) -> None:
+    if isinstance(exc, NotImplementedError) and str(exc).startswith(f"exercise {item.number}:"):
+        where = (_student_frames(exc, path) or [f"in {path.name}"])[-1]
+        raise _NotStarted(str(exc), where) from exc
+
+
+class _StageAPI:
+    """The public API with the student's stages plugged in for each call."""
+
+    def __init__(self, overrides: dict[str, Any]) -> None:
+        self.overrides = overrides
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "cli_main":
+            from ..cli import main as target
+        else:
+            target = getattr(runpy_ref, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with use_stages(**self.overrides):
+                return target(*args, **kwargs)
+
+        return call
+
+
+def _order(item: Exercise) -> list[Scenario]:
+    """The exercise's own scenarios first (those citing its behaviours), then the rest."""
+    mine = set(item.behaviours)
+    chosen = [s for s in SCENARIOS if not (s.stage_only and item.whole_module)]
+    return sorted(chosen, key=lambda s: not (mine & set(s.behaviours)))
+
+
+def _where(obs: dict[str, Any], path: Path) -> list[str]:
+    """The student's lines an exception passed through (innermost last)."""
+    resolved = str(path.resolve())
+    return [f"raised at {path.name}:{line} in {name}: {text}" for filename, line, name, text
+            in obs.get("~frames", []) if str(Path(filename).resolve()) == resolved][-2:]
+
+
+def _describe(obs: dict[str, Any]) -> str:
+    if obs.get("outcome") == "raised":
+        return f"raised {obs.get('error')}"
+    if obs.get("outcome") == "exit":
+        return f"SystemExit({show(obs.get('exit_code'))})"
+    return "returned normally"
+
+
+def _event_key(event: Event) -> dict[str, Any]:
+    data = event.as_dict()
+    for key in ("seq", "time_ms"):
+        data.pop(key, None)
+    return data
+
+
+def _compare_traces(scenario: Scenario, ref: list[Event], got: list[Event]) -> Failure | None:
+    for index in range(max(len(ref), len(got))):
+        want = ref[index] if index < len(ref) else None
+        have = got[index] if index < len(got) else None
+        if want is not None and have is not None and _event_key(want) == _event_key(have):
+            continue
+        diff = first_difference(_event_key(want), _event_key(have)) if want and have else None
+        detail = [f"first difference: {diff[0]}: expected {show(diff[1])}, actual {show(diff[2])}"
+                  ] if diff else []
+        return Failure(
+            "trace", f"{scenario.title}: event {index + 1} of the trace differs",
+            behaviours=tuple((want or have).behaviours) or scenario.behaviours,  # type: ignore[union-attr]
+            expected=render_text(want).strip() if want else "(no more events)",
+            actual=render_text(have).strip() if have else "(no more events)",
+            detail=detail,
+        )
+    return None
+
+
+def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, report: Report) -> None:
+    traced = not item.whole_module
+    reference: Any = _StageAPI({})
+    if item.whole_module:
+        api: Any = student
+    else:
+        api = _StageAPI({key: getattr(student, name) for name, key in item.functions.items()})
+
+    def factory() -> Any:
+        return tracing(deterministic=True, root=str(root))
+
+    trace_failures: list[Failure] = []
+    for scenario in _order(item):
+        ref_obs, ref_events = observe(scenario, reference, root, factory if traced else None)
+        try:
+            obs, events = observe(scenario, api, root, factory if traced else None)
+        except NotImplementedError as exc:
+            _started_or_raise(exc, item, path)
+            obs, events = {"outcome": "raised", "error": f"NotImplementedError: {exc}"}, None
+        except RecursionError:
+            obs, events = {"outcome": "raised", "error": "RecursionError escaped the sandbox"}, None
+        diff = first_difference(ref_obs, obs)
+        if diff is not None:
+            where, want, have = diff
+            if where == "outcome" or ref_obs.get("outcome") != obs.get("outcome") or where == "error":
+                expected, actual, detail = _describe(ref_obs), _describe(obs), []
+            else:
+                expected, actual = show(want), show(have)
+                detail = [f"(both {_describe(obs)}; the difference is in {where})"]
+            report.failures.append(Failure(
+                "scenario", scenario.title, behaviours_for(where, scenario.behaviours, item.behaviours),
+                expected=expected, actual=actual, detail=detail + _where(obs, path),
+            ))
+            continue
+        report.passed.append(f"scenario {scenario.id}")
+        if traced and ref_events is not None:
+            failure = _compare_traces(scenario, ref_events, events or [])
+            if failure:
+                trace_failures.append(failure)
+            else:
+                report.passed.append(f"trace {scenario.id}")
+    report.failures.extend(trace_failures)
+
+
+def _run_suite(item: Exercise, path: Path, report: Report) -> None:
+    if not suite.available():
+        report.failures.append(Failure(
+            "harness", "the conformance suite is not in this checkout",
+            detail=["run from a git checkout of runpy_ref, or use --no-conformance"]))
+        return
+    wanted = set(item.behaviours)
+    with tempfile.TemporaryDirectory(prefix="runpy-ref-check-") as tmp:
+        directory = Path(tmp)
+        suite.write_shim(directory, suite.STUDENT, item, path)
+        suite.write_shim(directory, suite.REFERENCE, item, None)
+        try:
+            records = suite.run([suite.STUDENT], directory)
+            mine = [r for r in records if wanted & set(r.get("behaviours", []))]
+            bad = [r for r in mine if r.get("status") in suite.BAD]
+            reference = {}
+            if bad:
+                reference = {r["case"]: r for r in suite.run([suite.REFERENCE], directory)}
+        except suite.SuiteError as exc:
+            report.failures.append(Failure("harness", str(exc)))
+            return
+    if not mine:
+        report.notes.append("the conformance suite has no case for this exercise's behaviours yet")
+    for record in mine:
+        case, status = record["case"], record.get("status")
+        if status not in suite.BAD:
+            if status == "PASS":
+                report.passed.append(f"conformance {case}")
+            continue
+        ref = reference.get(case, {})
+        if ref.get("status") != "PASS":
+            report.notes.append(
+                f"conformance case {case} not counted: the reference gives {ref.get('status')} there too")
+            continue
+        report.failures.append(_suite_failure(record))
+
+
+def _suite_failure(record: dict[str, Any]) -> Failure:
+    mismatches = record.get("mismatches") or []
+    detail = [f"{m['path']}: expected {show(m['expected'])}, actual {show(m['observed'])}"
+              for m in mismatches[:3]]
+    if record.get("reason"):
+        detail.insert(0, f"harness says: {record['reason']}")
+    first = mismatches[0] if mismatches else {}
+    return Failure(
+        "conformance", f"case {record['case']} ({record.get('status')}): {record.get('title', '')}",
+        behaviours=tuple(record.get("behaviours", [])),
+        expected=show(first.get("expected")) if first else "",
+        actual=show(first.get("observed")) if first else "",
+        detail=[*detail, f"the case is in conformance/cases/{record.get('group')}/ (id {record['case']}); "
+                         "conformance/INTERPRETING.md explains its fields"],
+    )
+
+
+def check(item: Exercise, path: Path, *, conformance: bool = True) -> Report:
+    """Grade ``path`` as a solution of ``item``; never raises for problems of the student's code."""
+    report = Report(item.number, item.title, str(path), behaviours=item.behaviours,
+                    hint=f"stuck? python -m runpy_ref.exercises hint {item.number}")
+    student, failure = load_student(path, item)
+    if failure is not None:
+        report.failures.append(failure)
+        return report
+    assert student is not None
+    report.passed.append("load")
+    try:
+        with ExitStack() as stack:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runpy-ref-fixture-")))
+            root = root.resolve()
+            materialise(root)
+            _run_scenarios(item, student, path, root, report)
+    except _NotStarted as exc:
+        report.failures.insert(0, Failure(
+            "not-started", f"{exc} - the starter's NotImplementedError is still there",
+            detail=[exc.where, "replace the TODO block there with your code (the docstring says what to do)"],
+        ))
+        return report
+    finally:
+        sys.modules.pop(student.__name__, None)
+    if conformance:
+        _run_suite(item, path, report)
+    return report

@@ -1,0 +1,113 @@
+"""The toolkit a classroom exercise file imports: one stable place, no private names.
+
+A student's stage function makes the *decisions* of its stage; recording
+them in the trace uses the same small helpers the reference stages use.
+Importing them from here (rather than from ``runpy_ref.stages`` private
+names) keeps the starter files readable and lets the stages module change
+its internals without breaking every student's copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..profiles import Profile
+from ..records import (
+    AlreadyImported,
+    ExecFinished,
+    ExecStarted,
+    GlobalsPlan,
+    MainChoice,
+    PackageRedirect,
+    ParentImported,
+    PathChoice,
+    SpecFound,
+    SysChanged,
+    SysRestored,
+)
+from ..stages import (
+    _MISSING as MISSING,  # "there was no entry to save": restore removes what alter_sys added
+)
+from ..stages import (
+    ABSENT,
+    Applied,
+    InsertPath,
+    ReplaceArgv,
+    SetArgv0,
+    SetModule,
+    _code_from_file,
+    _emit,
+    _is_null_importer,
+    _read,
+    _target,
+    active_stages,
+)
+from ..trace import current
+
+__all__ = [
+    "ABSENT",
+    "MISSING",
+    "AlreadyImported",
+    "Applied",
+    "ExecFinished",
+    "ExecStarted",
+    "GlobalsPlan",
+    "InsertPath",
+    "MainChoice",
+    "PackageRedirect",
+    "ParentImported",
+    "PathChoice",
+    "Profile",
+    "ReplaceArgv",
+    "SetArgv0",
+    "SetModule",
+    "SpecFound",
+    "SysChanged",
+    "SysRestored",
+    "active_stages",
+    "code_from_file",
+    "emit",
+    "is_null_importer",
+    "read_target",
+    "target_name",
+    "tracing_on",
+]
+
+
+
+def emit(record: Any) -> Any:
+    """Hand a decision record to the active tracer (if any) and return it.
+
+    ``return emit(SpecFound(name, spec))`` both records the decision in the
+    trace and gives the pipeline the value it needs.
+    """
+    return _emit(record)
+
+
+def tracing_on() -> bool:
+    """True inside ``with runpy_ref.tracing():`` (reading values for the trace is then worth it)."""
+    return current() is not None
+
+
+def code_from_file(path_name: Any) -> tuple[Any, str]:
+    """Read a file as bytecode if its magic number matches, else compile it as source.
+
+    Returns ``(code, "bytecode file" | "source file")`` (RP-04).
+    """
+    return _code_from_file(path_name)
+
+
+def is_null_importer(importer: object) -> bool:
+    """True for Python <= 3.11's ``imp.NullImporter`` ("no importer for this path")."""
+    return _is_null_importer(importer)
+
+
+def target_name(change: Any) -> str:
+    """The trace's name for what a change touches, e.g. ``"sys.argv[0]"``."""
+    return _target(change)
+
+
+def read_target(change: Any) -> Any:
+    """The current value at the change's target (``ABSENT`` for a missing entry)."""
+    return _read(change)
+

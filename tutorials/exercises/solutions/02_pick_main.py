@@ -1,0 +1,114 @@
+"""Exercise 2: pick_main - which module's code runs, and where does the code come from?
+
+Contracts (from ``runpy_ref/stages.py``)::
+
+    pick_main(found, *, error, profile) -> MainChoice     # run_module, python -m
+    pick_path(path_name, *, profile) -> PathChoice        # run_path, python DIR/ZIP/FILE
+
+Check your work with ``python -m runpy_ref.exercises check 2``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pkgutil import get_importer
+from typing import Any
+
+from runpy_ref.exercises.kit import (
+    MainChoice,
+    PackageRedirect,
+    PathChoice,
+    Profile,
+    SpecFound,
+    active_stages,
+    code_from_file,
+    emit,
+    is_null_importer,
+)
+
+
+def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> MainChoice:
+    """Choose the code object to run for the module ``found`` describes.
+
+    * A package (``found.is_package``) runs its ``__main__`` submodule
+      instead [RM-06, CLI-05].  Look that submodule up *through the active
+      stage table* (``active_stages().find_spec(...)`` then
+      ``active_stages().pick_main(...)``), so the redirect is traced and
+      uses the same stages as everything else.  ``pkg.__main__`` must not be
+      a package itself: "Cannot use package as __main__ module" [RM-22].
+      When the ``__main__`` lookup fails, add "; 'pkg' is a package and
+      cannot be directly executed" to the message [ERR-04] - but only if the
+      package itself was imported (is in ``sys.modules``).
+    * A module without a loader is a namespace package: "'NAME' is a
+      namespace package and cannot be executed" [ERR-09].
+    * Otherwise ask the loader for the code (``loader.get_code(name)``); an
+      ImportError from it becomes ``error`` with the same text; ``None`` means
+      "No code object available for NAME" [ERR-08, RM-26].
+
+    Finish with ``return emit(MainChoice(name, spec, "loader.get_code()", code))``.
+    """
+    # TODO-BEGIN
+    # TODO: 1. If found.is_package: refuse a package named "__main__" or "*.__main__" (RM-22),
+    # TODO:    emit(PackageRedirect(name, name + ".__main__")) and run the lookup again for
+    # TODO:    name + ".__main__" with active_stages().find_spec / .pick_main, wrapping a failure
+    # TODO:    in the "is a package and cannot be directly executed" message (ERR-04).
+    # TODO: 2. Otherwise: no loader -> namespace package error; get the code; None -> error.
+    name = found.name
+    if found.is_package:
+        if name == "__main__" or name.endswith(".__main__"):
+            raise error("Cannot use package as __main__ module")
+        main_name = name + ".__main__"
+        emit(PackageRedirect(name, main_name))
+        stages = active_stages()
+        try:
+            main_found = stages.find_spec(main_name, error=error, profile=profile)
+            return stages.pick_main(main_found, error=error, profile=profile)
+        except error as exc:
+            if name not in sys.modules:
+                raise  # the package itself failed to import: being a package is beside the point
+            raise error(f"{exc}; {name!r} is a package and cannot be directly executed")  # noqa: B904
+    loader = found.spec.loader
+    if loader is None:
+        raise error(f"{name!r} is a namespace package and cannot be executed")
+    try:
+        code = loader.get_code(name)
+    except ImportError as exc:
+        raise error(format(exc)) from exc
+    if code is None:
+        raise error(f"No code object available for {name}")
+    return emit(MainChoice(name, found.spec, "loader.get_code()", code))
+    # TODO-END
+
+
+def pick_path(path_name: Any, *, profile: Profile) -> PathChoice:
+    """Classify a ``run_path`` argument: a ``sys.path`` entry, or a file to read?
+
+    Anything ``pkgutil.get_importer`` accepts (a directory, a zip file) is a
+    sys.path entry whose ``__main__`` will be imported later; on Python 3.11
+    and older an ``imp.NullImporter`` means "no importer" (check
+    ``profile.reject_null_importer`` and use ``is_null_importer``) [RP-05].
+    With ``profile.decode_path_argument`` the name is ``os.fsdecode``-d
+    (bytes and path-like arguments) [RP-22].
+
+    * entry: ``return emit(PathChoice(path, "sys.path entry", type(importer).__qualname__, None))``
+    * file: ``code, source = code_from_file(path)`` (bytecode first, then
+      source [RP-04]); emit ``PathChoice(path, "file", None, code)`` and then
+      ``MainChoice(path, None, source, code)``; return the PathChoice.
+    """
+    # TODO-BEGIN
+    # TODO: 1. importer = get_importer(path_name); a NullImporter counts as None when the profile says so.
+    # TODO: 2. Decode the path when profile.decode_path_argument is set.
+    # TODO: 3. An importer: return the "sys.path entry" PathChoice.  No importer: read the file (see above).
+    importer = get_importer(path_name)
+    if profile.reject_null_importer and is_null_importer(importer):
+        importer = None
+    if profile.decode_path_argument:
+        path_name = os.fsdecode(path_name)
+    if importer is not None:
+        return emit(PathChoice(path_name, "sys.path entry", type(importer).__qualname__, None))
+    code, source = code_from_file(path_name)
+    choice = emit(PathChoice(path_name, "file", None, code))
+    emit(MainChoice(path_name, None, source, code))
+    return choice
+    # TODO-END

@@ -1,0 +1,64 @@
+# Starter for exercise 1: `python -m runpy_ref.exercises start 1` copies it to your
+# working copy; replace each TODO block with your code, then run
+# `python -m runpy_ref.exercises check 1`.  (Generated from the instructor's solution by
+# `python -m runpy_ref.exercises build-starters`: edit the solution, not this file.)
+# ruff: noqa: F401 - the imports are the tools you will need
+"""Exercise 1: find_spec - ask the import system where a module is.
+
+Contract (from ``runpy_ref/stages.py``)::
+
+    find_spec(mod_name, *, error, profile) -> SpecFound
+
+Locate ``mod_name`` *without executing it*.  Its parent packages do get
+imported (they must be, to search inside them), and that import stays.
+
+Check your work with ``python -m runpy_ref.exercises check 1``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import warnings
+
+from runpy_ref.exercises.kit import AlreadyImported, ParentImported, Profile, SpecFound, emit
+
+
+def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> SpecFound:
+    """Find the spec of ``mod_name``; raise ``error`` (never another class) when runpy refuses.
+
+    ``error`` is ``ImportError`` for ``run_module`` and a private class for
+    ``python -m`` (which prints one line instead of a traceback), so every
+    refusal below must be ``raise error(...)``.  Exceptions raised by a
+    parent package's own code are *not* runpy's refusals: let them through.
+
+    The behaviours to reproduce (catalogue IDs in brackets):
+
+    * a name starting with ``.`` is refused: "Relative module names not supported" [RM-05]
+    * the parent package ``a.b`` of ``a.b.c`` is imported first; a *missing*
+      parent is left for the lookup to report, any other error in the
+      parent's ``__init__`` propagates unchanged [RM-03, RM-25]
+    * if the module is already in ``sys.modules`` after the parent import
+      (and is not a package), warn with a RuntimeWarning [RM-24]
+    * ``importlib.util.find_spec`` failures (ImportError, AttributeError,
+      TypeError, ValueError) become ``error`` with the message of
+      ``profile.spec_error_template``, plus a hint when the name ends in
+      ``.py`` [ERR-02, ERR-03, ERR-07]
+    * no spec at all: "No module named NAME" (no quotes) [ERR-01]
+
+    Record each step with ``emit(...)``: ``ParentImported(package, module)``
+    after a successful parent import, ``AlreadyImported(module, package,
+    message)`` before warning, and finally ``return emit(SpecFound(mod_name, spec))``.
+    """
+    # TODO: 1. Refuse a relative name (one starting with "."):
+    # TODO:    raise error("Relative module names not supported").
+    # TODO: 2. If the name has a parent package (mod_name.rpartition(".")[0]), __import__ it.
+    # TODO:    An ImportError that is about the parent (or one of *its* parents) being missing is
+    # TODO:    swallowed; any other exception propagates as it is.  After a successful import,
+    # TODO:    emit(ParentImported(pkg_name, mod_name)).
+    # TODO: 3. Still for a submodule: if sys.modules already holds mod_name and it is not a package,
+    # TODO:    emit(AlreadyImported(...)) and warnings.warn(RuntimeWarning(message)).
+    # TODO: 4. spec = importlib.util.find_spec(mod_name), translating its failures into error(...).
+    # TODO: 5. No spec: error("No module named %s" % mod_name).
+    # TODO:    Otherwise return emit(SpecFound(mod_name, spec)).
+    raise NotImplementedError("exercise 1: find_spec is not written yet")
