@@ -11,7 +11,7 @@ missing ones are reported and skipped.  Exit status 1 if anything differs.
 This script deliberately does not import runpy_ref: the probes exercise the
 real runpy of each interpreter.
 """
-import argparse, collections, difflib, glob, os, subprocess, sys
+import argparse, collections, glob, os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EVIDENCE = os.path.join(HERE, "evidence")
@@ -42,7 +42,7 @@ def run_all(versions):
                                text=True, cwd="/", env=env, timeout=600)
             lines = [l for l in p.stdout.splitlines() if " = " in l]
             # stderr noise (e.g. warnings printed by the interpreter) is kept, marked
-            lines += ["!stderr " + l for l in p.stderr.splitlines()]
+            lines += ["!stderr " + re.sub(r"/\S*/rp(cat|cli)\w+", "<T>", l) for l in p.stderr.splitlines()]
             if p.returncode:
                 lines.append("!exit status %d" % p.returncode)
             blocks.append("### %s (%s) probe=%s\n%s\n" % (ver, full, probe, "\n".join(lines)))
