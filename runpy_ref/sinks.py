@@ -9,6 +9,7 @@ student can read a run like a story and look each step up in the docs.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -21,6 +22,12 @@ def _q(value: Any) -> str:
     return value if isinstance(value, str) and value.startswith("<") else repr(value)
 
 
+def _count(items: list[Any]) -> int:
+    """The length of a list before plain() cut it (its last item says so)."""
+    marker = re.fullmatch(r"\.\.\.<(\d+) items>", str(items[-1]))
+    return int(marker.group(1)) if marker else len(items)
+
+
 def _run_started(d: dict[str, Any]) -> tuple[str, str]:
     extra = ""
     if d["api"] == "run_module":
@@ -28,7 +35,7 @@ def _run_started(d: dict[str, Any]) -> tuple[str, str]:
     if d["run_name"] is not None:
         extra += f", run_name={d['run_name']!r}"
     if d["init_globals"]:
-        extra += f", init_globals with {len(d['init_globals'])} key(s)"
+        extra += f", init_globals with {_count(d['init_globals'])} key(s)"
     return f"{d['api']}({_q(d['target'])}{extra})", "a new run begins"
 
 
@@ -65,9 +72,11 @@ def _sys_restored(d: dict[str, Any]) -> tuple[str, str]:
 
 
 def _globals_built(d: dict[str, Any]) -> tuple[str, str]:
+    # __name__ and __package__ are always str or None, so repr() is exact here:
+    # a run_name such as '<run_path>' must not read like one of the trace's markers.
     specials = d["specials"]
     shown = ", ".join(
-        f"{key}={_q(value['name'] if isinstance(value, dict) else value)}"
+        f"{key}={(value['name'] if isinstance(value, dict) else value)!r}"
         for key, value in specials.items()
         if key in ("__name__", "__package__", "__spec__")
     )

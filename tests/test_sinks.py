@@ -1,0 +1,157 @@
+"""Sinks: the one-line-per-step text rendering, JSON Lines, and the in-memory list."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from runpy_ref import sinks
+from runpy_ref.sinks import JsonLinesSink, ListSink, TextSink, describe, render_text
+from runpy_ref.trace import EVENTS, Event, Tracer
+
+HEADER = {
+    "schema": "runpy_ref.trace", "schema_version": 1, "runpy_ref": "0.1.0",
+    "interpreter": {"implementation": "cpython", "version": "3.12"}, "profile": "3.12", "deterministic": True,
+}
+
+
+def ev(event: str, data: dict, *, stage: str = "run", seq: int = 1, depth: int = 0, ids=()) -> Event:
+    return Event(seq, 1, None, depth, stage, event, tuple(ids), data)
+
+
+def test_every_event_name_has_a_text_rendering():
+    assert set(sinks._TEXT) == set(EVENTS)
+
+
+@pytest.mark.parametrize(
+    ("event", "data", "what", "why"),
+    [
+        ("run_started",
+         {"api": "run_module", "target": "m", "run_name": None, "alter_sys": False, "init_globals": None},
+         "run_module('m', alter_sys=False)", "a new run begins"),
+        ("run_started",
+         {"api": "run_path", "target": "<root>/s.py", "run_name": "x", "alter_sys": None,
+          "init_globals": ["a", "b"]},
+         "run_path(<root>/s.py, run_name='x', init_globals with 2 key(s))", "a new run begins"),
+        ("run_started",
+         {"api": "run_module", "target": "m", "run_name": None, "alter_sys": True,
+          "init_globals": [f"k{i}" for i in range(24)] + ["...<99 items>"]},
+         "run_module('m', alter_sys=True, init_globals with 99 key(s))", "a new run begins"),
+        ("run_finished", {"api": "run_module", "outcome": "returned", "exception": None},
+         "run_module returned", "end of this run"),
+        ("run_finished", {"api": "run_path", "outcome": "exit", "exception": "SystemExit(3)"},
+         "run_path ended by SystemExit(3)", "end of this run"),
+        ("run_finished", {"api": "run_path", "outcome": "raised", "exception": "KeyError"},
+         "run_path raised KeyError", "end of this run"),
+        ("stage_failed",
+         {"failed_stage": "find_spec", "error_type": "ImportError", "message": "No module named x"},
+         "ImportError: No module named x", "find_spec could not continue"),
+        ("parent_imported", {"package": "p", "module": "p.m"}, "imported parent package 'p'",
+         "parents are imported first, so their own errors show as themselves"),
+        ("already_imported", {"module": "p.m", "package": "p", "warning": "w"},
+         "'p.m' is already in sys.modules", "RuntimeWarning: the run gets a second, separate copy"),
+        ("spec_found",
+         {"name": "p", "spec": {"name": "p", "origin": "<root>/p/__init__.py", "loader": "SourceFileLoader",
+                                "parent": "p", "is_package": True, "cached": None}},
+         "found package 'p' at <root>/p/__init__.py (SourceFileLoader)",
+         "the import system located it; nothing has run yet"),
+        ("package_redirect", {"package": "p", "main": "p.__main__"},
+         "'p' is a package, so 'p.__main__' runs instead",
+         "a package's __main__ submodule is its entry point"),
+        ("path_classified", {"path": "<root>/d", "kind": "sys.path entry", "importer": "FileFinder"},
+         "<root>/d is a sys.path entry", "an importer accepts it, so its __main__ will be imported"),
+        ("path_classified", {"path": "/abs/s.py", "kind": "file", "importer": None},
+         "'/abs/s.py' is a file", "no importer accepts it, so it is read as a file"),
+        ("code_loaded", {"name": "m", "origin": "o", "source": "loader.get_code()"},
+         "code for 'm' from loader.get_code()", "this code object is what will run"),
+        ("globals_built",
+         {"specials": {"__name__": "m", "__file__": "f", "__package__": "", "__spec__": {"name": "m"}},
+          "kept": ["a"], "overridden": ["__name__", "__file__"]},
+         "globals: __name__='m', __package__='', __spec__='m'",
+         "specials override init_globals (overridden: __name__, __file__)"),
+        ("globals_built",
+         {"specials": {"__name__": "<run_path>", "__spec__": None}, "kept": [], "overridden": []},
+         "globals: __name__=<run_path>, __spec__=None", "specials override init_globals"),
+        ("sys_changed", {"target": "sys.argv[0]", "before": "prog", "after": "<root>/m.py", "lasting": False},
+         "sys.argv[0]: 'prog' -> <root>/m.py", "undone in restore"),
+        ("sys_changed", {"target": "sys.argv", "before": ["a"], "after": ["-m"], "lasting": True},
+         "sys.argv: ['a'] -> ['-m']", "kept for the life of the process"),
+        ("exec_started", {"name": "m", "namespace": "fresh dict"},
+         "executing 'm' in a fresh dict", "the module's own code runs now"),
+        ("exec_finished", {"name": "m", "outcome": "returned", "exception": None, "exit_code": None},
+         "'m' ran to the end", "the code returned normally"),
+        ("exec_finished", {"name": "m", "outcome": "exit", "exception": "SystemExit", "exit_code": 3},
+         "'m' called sys.exit(3)", "SystemExit propagates to the caller"),
+        ("exec_finished", {"name": "m", "outcome": "raised", "exception": "ValueError", "exit_code": None},
+         "'m' raised ValueError", "the exception propagates unchanged"),
+        ("sys_restored", {"target": "sys.modules['m']", "before": "<module 'm'>", "after": "<absent>"},
+         "sys.modules['m']: <module 'm'> -> <absent>",
+         "the caller gets back what it had, even after an exception"),
+    ],
+)
+def test_describe(event, data, what, why):
+    assert describe(ev(event, data)) == (what, why)
+
+
+def test_render_text_numbers_indents_and_cites():
+    event = ev("parent_imported", {"package": "p", "module": "p.m"}, stage="find_spec", seq=7, depth=2,
+               ids=("RM-03", "RM-25"))
+    assert render_text(event) == (
+        "  7     find_spec     imported parent package 'p' -- parents are imported first, "
+        "so their own errors show as themselves  [RM-03, RM-25]"
+    )
+    plain = ev("run_finished", {"api": "run_module", "outcome": "returned", "exception": None}, seq=12)
+    assert render_text(plain) == " 12 run           run_module returned -- end of this run"
+
+
+class CountingStream(io.StringIO):
+    def __init__(self):
+        super().__init__()
+        self.flushes = 0
+
+    def flush(self):
+        self.flushes += 1
+        super().flush()
+
+
+def test_text_sink_writes_a_header_then_one_flushed_line_per_event():
+    stream = CountingStream()
+    sink = TextSink(stream)
+    sink.header(HEADER)
+    sink.event(ev("parent_imported", {"package": "p", "module": "p.m"}, stage="find_spec"))
+    sink.event(ev("parent_imported", {"package": "q", "module": "q.m"}, stage="find_spec", seq=2))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "runpy_ref trace (cpython 3.12, profile 3.12)"
+    assert len(lines) == 3 and lines[2].startswith("  2 find_spec     imported parent package 'q'")
+    assert stream.flushes == 3  # a terminal reader sees each step at once
+
+
+def test_json_lines_sink_header_then_events_flushed_once():
+    stream = CountingStream()
+    sink = JsonLinesSink(stream)
+    sink.header(HEADER)
+    event = ev("parent_imported", {"package": "p", "module": "p.m"}, stage="find_spec", ids=("RM-03",))
+    sink.event(event)
+    assert stream.flushes == 0
+    sink.flush()
+    assert stream.flushes == 1
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first == HEADER
+    assert second == event.as_dict()
+
+
+def test_json_lines_keep_non_ascii_text():
+    stream = io.StringIO()
+    JsonLinesSink(stream).event(ev("parent_imported", {"package": "päckage", "module": "m"}))
+    assert "päckage" in stream.getvalue()
+
+
+def test_list_sink_keeps_everything():
+    sink = ListSink()
+    tracer = Tracer(sinks=[sink])
+    assert sink.header_record == tracer.header()
+    event = ev("parent_imported", {"package": "p", "module": "p.m"})
+    sink.event(event)
+    assert sink.events == [event]
