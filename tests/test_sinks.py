@@ -73,7 +73,7 @@ def test_every_event_name_has_a_text_rendering():
          "specials override init_globals (overridden: __name__, __file__)"),
         ("globals_built",
          {"specials": {"__name__": "<run_path>", "__spec__": None}, "kept": [], "overridden": []},
-         "globals: __name__=<run_path>, __spec__=None", "specials override init_globals"),
+         "globals: __name__='<run_path>', __spec__=None", "specials override init_globals"),
         ("sys_changed", {"target": "sys.argv[0]", "before": "prog", "after": "<root>/m.py", "lasting": False},
          "sys.argv[0]: 'prog' -> <root>/m.py", "undone in restore"),
         ("sys_changed", {"target": "sys.argv", "before": ["a"], "after": ["-m"], "lasting": True},
