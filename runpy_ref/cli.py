@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None, *, lasting: bool = False) -> int:
             with tracing(sink, deterministic=parsed.deterministic, root=parsed.root, keep=False):
                 status = _launch(parsed, lasting)
         except TraceSinkError as exc:
-            _quiet_broken_stderr(exc.__cause__)
+            if stream is sys.stderr:  # a broken trace *file* leaves stderr fit to say so
+                _quiet_broken_stderr(exc.__cause__)
             return _fail(f"the trace could not be written ({exc.__cause__}); it is incomplete", status or 1)
         return status
 
@@ -164,7 +165,21 @@ def _trace_stream(options: Options, stack: ExitStack) -> IO[str] | None:
         return None
     if options.trace_file is None:
         return sys.stderr
-    return stack.enter_context(open(options.trace_file, "w", encoding="utf-8"))
+    stream = open(options.trace_file, "w", encoding="utf-8")  # closed by the stack
+    stack.callback(_close_quietly, stream)
+    return stream
+
+
+def _close_quietly(stream: IO[str]) -> None:
+    """Close a trace file whose write may already have failed (a closed pipe).
+
+    Any failure to write was reported when tracing ended; closing flushes the
+    same unwritten text again, and must not turn into a second, raw traceback.
+    """
+    try:
+        stream.close()
+    except OSError:
+        pass
 
 
 def _fail(message: str, status: int) -> int:
@@ -207,7 +222,10 @@ def _launch(options: Options, lasting: bool) -> int:
     except KeyboardInterrupt:
         raise  # the interpreter ends the process by SIGINT, as after python -m (CLI-19)
     except BaseException as exc:
-        sys.excepthook(type(exc), exc, _without_own_frames(exc.__traceback__))
+        # The default hook prints exc.__traceback__ and ignores its third
+        # argument, so the trimmed traceback must be attached to the exception.
+        exc = exc.with_traceback(_without_own_frames(exc.__traceback__))
+        sys.excepthook(type(exc), exc, exc.__traceback__)
         return 1
     return 0
 
