@@ -156,7 +156,8 @@ def materialise(fixture: dict[str, Any], root: Path) -> None:
     """Write a declared fixture tree under ``root`` (plus ``_rec.py`` copies).
 
     ``{"zip": {name: file}}`` entries become zip archives built here with
-    ``zipfile`` (they always contain ``_rec.py`` at their root).
+    ``zipfile`` (they always contain ``_rec.py`` at their root);
+    ``{"symlink": "relative/target"}`` entries become symbolic links.
     """
     recorder = RECORDER.read_bytes()
     root.mkdir(parents=True, exist_ok=True)
@@ -167,7 +168,9 @@ def materialise(fixture: dict[str, Any], root: Path) -> None:
             target.mkdir(parents=True, exist_ok=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(spec, dict) and "zip" in spec:
+        if isinstance(spec, dict) and "symlink" in spec:
+            os.symlink(spec["symlink"], target)
+        elif isinstance(spec, dict) and "zip" in spec:
             with zipfile.ZipFile(target, "w") as archive:
                 archive.writestr("_rec.py", recorder)
                 for inner, inner_spec in sorted(spec["zip"].items()):

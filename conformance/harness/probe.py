@@ -195,6 +195,8 @@ def run(request_path):
     sys.argv[:] = list(CALLER_ARGV)
     for entry in reversed(_subst(req.get("sys_path", []), fixture)):
         sys.path.insert(0, _native(entry))
+    for name in req.get("imports", []):  # fixture helpers, e.g. an import hook
+        __import__(_native(name))
     watch = [_native(n) for n in req.get("watch_modules", [])]
     for name in req.get("fake_modules", []):
         sys.modules[_native(name)] = type(sys)(_native(name))

@@ -136,10 +136,14 @@ def _placeholders(impl: Implementation, fixture: Path) -> dict[str, str]:
     }
 
 
-def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
-    )
+def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float,
+         stdin: str | None = None) -> subprocess.CompletedProcess:
+    if stdin is None:
+        return subprocess.run(
+            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+        )
+    return subprocess.run(cmd, cwd=cwd, env=env, input=stdin.encode("utf-8"), capture_output=True,
+                          timeout=timeout)
 
 
 def _text(data: bytes) -> str:
@@ -167,6 +171,7 @@ def _api_request(case: Case, impl: Implementation) -> dict[str, Any]:
         "cwd": setup.get("cwd", "."),
         "sys_path": setup.get("sys_path", []),
         "fake_modules": setup.get("fake_modules", []),
+        "imports": setup.get("imports", []),
         "compile": case.data.get("compile", []),
         "call": case.call,
         "watch_modules": observe.get("watch_modules", []),
@@ -263,7 +268,7 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
         result.command, result.cwd = cmd, str(cwd)
         result.env = {k: env[k] for k in env if k in ("PYTHONPATH", "RUNPY_CONFORMANCE_RECORD")
                       or k in case.call.get("env", {})}
-        proc = _run(cmd, cwd, env, timeout)
+        proc = _run(cmd, cwd, env, timeout, stdin=case.call.get("stdin"))
         return {
             "outcome": "exited",
             "returncode": proc.returncode,

@@ -1,0 +1,1 @@
+"""Tests of the conformance harness and of the suite itself."""
