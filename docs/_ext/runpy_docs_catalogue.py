@@ -1,0 +1,438 @@
+"""Reference pages generated from data: the behaviour catalogue and the conformance matrix.
+
+Nothing on these pages is typed by hand.  At build time:
+
+* ``behaviour-catalogue`` renders one section of
+  ``conformance/catalogue/behaviours.json`` as a table, one row per entry,
+  and registers every ID as a link target (``{behaviour}`RM-17``` links to
+  it; so do the catalogue IDs in every trace table);
+* ``behaviour-versions`` renders the same section as a grid, one column per
+  feature version 2.5 ... 3.13: what the interpreters here showed, what the
+  docs and sources say for the versions that cannot be run, and where a
+  version's documentation and its behaviour disagree;
+* ``behaviour-timeline`` lists, version by version, the entries that begin,
+  end or disagree there;
+* ``conformance-matrix`` renders a results file of ``python -m conformance
+  run --format json`` (``RUNPY_REF_CONFORMANCE_RESULTS=path``), or, when no
+  file is given, runs the suite at build time against the host's runpy and
+  runpy_ref.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_id
+
+from runpy_docs_trace import behaviour_ref, table
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CATALOGUE = ROOT / "conformance" / "catalogue" / "behaviours.json"
+RESULTS_ENV = "RUNPY_REF_CONFORMANCE_RESULTS"
+SECTIONS = {
+    "general": "General",
+    "run_module": "run_module",
+    "run_path": "run_path",
+    "cli": "The command line: python -m and python FILE",
+    "errors": "Errors and their messages",
+}
+# Worst first: the status a behaviour gets when several cases cover it.
+SEVERITY = ["CRASH", "TIMEOUT", "ERROR", "XPASS", "FAIL", "XFAIL", "PASS", "SKIP", "N/A"]
+
+logger = logging.getLogger(__name__)
+
+
+class ConformanceError(SphinxError):
+    category = "conformance matrix"
+
+
+# -- data ----------------------------------------------------------------------------
+
+
+def load_catalogue() -> dict[str, Any]:
+    return json.loads(CATALOGUE.read_text(encoding="utf-8"))
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+_VERSION = re.compile(r"\d+\.\d+")
+
+
+def parse_versions(text: str, versions: list[str]) -> set[str]:
+    """``"2.7, 3.2-3.10"`` -> the feature versions named, ranges included."""
+    named: set[str] = set()
+    for part in text.split(","):
+        found = _VERSION.findall(part)
+        if len(found) == 2 and ("-" in part or "\u2013" in part):
+            low, high = version_key(found[0]), version_key(found[1])
+            named |= {v for v in versions if low <= version_key(v) <= high}
+        else:
+            named |= {v for v in found if v in versions}
+    return named
+
+
+def in_span(version: str, span: dict[str, Any]) -> bool:
+    since, until = span.get("since"), span.get("until")
+    if since is None:
+        return False
+    if version_key(version) < version_key(since):
+        return False
+    return until is None or version_key(version) <= version_key(until)
+
+
+def span_text(span: dict[str, Any]) -> str:
+    since, until = span.get("since"), span.get("until")
+    if since is None:
+        return "\u2014"
+    return f"{since} \u2013 {until}" if until else f"{since} \u2013 now"
+
+
+# -- inline text ------------------------------------------------------------------------
+
+_CODE = re.compile(r"`([^`]+)`")
+_EMPH = re.compile(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])")
+
+
+def inline(text: str) -> list[nodes.Node]:
+    """Catalogue prose to nodes: ```code``` becomes a literal, ``*x*`` emphasis.
+
+    The catalogue is plain text with Markdown-style code spans; it is not
+    parsed as MyST, so a ``<pkg>`` placeholder can never turn into raw HTML.
+    """
+    out: list[nodes.Node] = []
+    for number, piece in enumerate(_CODE.split(text)):
+        if number % 2:
+            out.append(nodes.literal(piece, piece))
+            continue
+        last = 0
+        for match in _EMPH.finditer(piece):
+            out.append(nodes.Text(piece[last:match.start()]))
+            out.append(nodes.emphasis(match.group(1), match.group(1)))
+            last = match.end()
+        out.append(nodes.Text(piece[last:]))
+    return [node for node in out if not (isinstance(node, nodes.Text) and not str(node))]
+
+
+def para(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
+    p = nodes.paragraph(classes=classes or [])
+    for child in children:
+        p += nodes.Text(child) if isinstance(child, str) else child
+    return p
+
+
+def cell(*children: nodes.Node, classes: list[str] | None = None) -> nodes.entry:
+    entry = nodes.entry(classes=classes or [])
+    for child in children:
+        entry += child
+    return entry
+
+
+def badge(text: str, kind: str) -> nodes.inline:
+    return nodes.inline(text, text, classes=["badge", f"badge-{kind}"])
+
+
+# -- catalogue tables ------------------------------------------------------------------
+
+
+class _CatalogueDirective(SphinxDirective):
+    required_arguments = 0
+    option_spec = {"section": directives.unchanged_required}
+
+    def entries(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        self.env.note_dependency(str(CATALOGUE))
+        data = load_catalogue()
+        section = self.options.get("section")
+        if section not in SECTIONS:
+            raise self.error(f"unknown :section: {section!r}; sections are {list(SECTIONS)}")
+        chosen = [e for e in data["entries"] if e["section"] == section]
+        if not chosen:
+            raise self.error(f"the catalogue has no entries in section {section!r}")
+        return data, chosen
+
+
+class BehaviourCatalogue(_CatalogueDirective):
+    """One row per entry: ID (a link target), the behaviour, its versions, its sources."""
+
+    def run(self) -> list[nodes.Node]:
+        _, chosen = self.entries()
+        std = self.env.get_domain("std")
+        rows = []
+        for entry in chosen:
+            node_id = make_id(self.env, self.state.document, "behaviour", entry["id"])
+            target = nodes.target("", "", ids=[node_id])
+            self.state.document.note_explicit_target(target)
+            std.note_object("behaviour", entry["id"], node_id, location=(self.env.docname, self.lineno))
+            ident = para(nodes.strong(entry["id"], entry["id"]))
+            marks = para(classes=["catalogue-badges"])
+            marks += badge("documented", "doc") if entry.get("documented") else badge("undocumented", "undoc")
+            if entry.get("disagreements"):
+                marks += nodes.Text(" ")
+                marks += badge("docs disagree", "disagree")
+            what = [para(nodes.strong(entry["title"], entry["title"]), classes=["catalogue-title"]),
+                    para(*inline(entry["summary"]))]
+            for item in entry.get("disagreements", []):
+                box = nodes.container(classes=["catalogue-disagreement"])
+                box += para(nodes.strong(text=f"Docs and behaviour disagree ({item['versions']}). "),
+                            nodes.emphasis(text="The docs say: "), *inline(item["doc_says"]))
+                box += para(nodes.emphasis(text="What runs: "), *inline(item["behaviour"]))
+                box += para(nodes.emphasis(text="Evidence: "), *inline(item["evidence"]),
+                            classes=["catalogue-evidence"])
+                what.append(box)
+            if entry.get("sources"):
+                what.append(para("Sources: " + ", ".join(entry["sources"]), classes=["catalogue-sources"]))
+            spans = [para(nodes.emphasis(text="docs: "), span_text(entry["doc"])),
+                     para(nodes.emphasis(text="runs: "), span_text(entry["implemented"]))]
+            row_classes = ["catalogue-row"] + (["has-disagreement"] if entry.get("disagreements") else [])
+            rows.append((row_classes, [cell(target, ident, marks), cell(*what), cell(*spans)]))
+        return [table(["ID", "behaviour", "versions"], rows, ["behaviour-catalogue"], [12, 70, 18])]
+
+
+def observed_mark(text: str | None) -> tuple[str, str]:
+    """The grid symbol and CSS class for one ``observed`` value."""
+    if text is None:
+        return "", "v-none"
+    if text.startswith("holds"):
+        return ("\u2713*" if "(" in text else "\u2713"), "v-holds"
+    if text.startswith("differs"):
+        return "\u2260", "v-differs"
+    return "\u2013", "v-na"
+
+
+class BehaviourVersions(_CatalogueDirective):
+    """The per-version grid of one section."""
+
+    def run(self) -> list[nodes.Node]:
+        data, chosen = self.entries()
+        versions: list[str] = data["versions"]
+        executable = set(data.get("executable_here", []))
+        rows = []
+        for entry in chosen:
+            disagree: set[str] = set()
+            for item in entry.get("disagreements", []):
+                disagree |= parse_versions(item["versions"], versions)
+            cells = [cell(para(behaviour_ref(entry["id"])))]
+            for version in versions:
+                classes = ["v-cell"]
+                if in_span(version, entry["doc"]):
+                    classes.append("v-doc")
+                if version in executable:
+                    symbol, kind = observed_mark(entry.get("observed", {}).get(version))
+                else:
+                    symbol, kind = ("\u00b7", "v-source") if in_span(version, entry["implemented"]) \
+                        else ("", "v-none")
+                classes.append(kind)
+                if version in disagree:
+                    classes.append("v-disagree")
+                    symbol = "!" + symbol
+                cells.append(cell(para(symbol), classes=classes))
+            rows.append((["versions-row"], cells))
+        headers = ["ID", *[v if v in executable else f"{v}\u00b0" for v in versions]]
+        return [table(headers, rows, ["behaviour-versions"], [8] + [3] * len(versions))]
+
+
+class BehaviourTimeline(SphinxDirective):
+    """Version by version: which entries start, stop, or have docs that disagree."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(CATALOGUE))
+        data = load_catalogue()
+        versions: list[str] = data["versions"]
+        begins: dict[str, list[str]] = defaultdict(list)
+        documented: dict[str, list[str]] = defaultdict(list)
+        ends: dict[str, list[str]] = defaultdict(list)
+        disagree: dict[str, list[str]] = defaultdict(list)
+        for entry in data["entries"]:
+            since = entry["implemented"].get("since")
+            if since and since != versions[0]:
+                begins[since].append(entry["id"])
+            doc_since = entry["doc"].get("since")
+            if doc_since:
+                documented[doc_since].append(entry["id"])
+            for span, label in ((entry["implemented"], "runs"), (entry["doc"], "docs")):
+                until = span.get("until")
+                if until:
+                    ends[until].append(f"{entry['id']} ({label})")
+            for item in entry.get("disagreements", []):
+                for version in parse_versions(item["versions"], versions):
+                    if entry["id"] not in disagree[version]:
+                        disagree[version].append(entry["id"])
+        rows = []
+        for version in versions:
+            def refs(ids: list[str]) -> nodes.paragraph:
+                p = para()
+                for number, item in enumerate(ids):
+                    bid, _, rest = item.partition(" ")
+                    if number:
+                        p += nodes.Text(", ")
+                    p += behaviour_ref(bid)
+                    if rest:
+                        p += nodes.Text(" " + rest)
+                return p
+            mark = "" if version in data.get("executable_here", []) else "\u00b0"
+            rows.append(([f"timeline-{version.replace('.', '-')}"], [
+                cell(para(nodes.strong(text=version + mark))),
+                cell(refs(begins[version])),
+                cell(refs(documented[version])),
+                cell(refs(ends[version])),
+                cell(refs(disagree[version]), classes=["v-disagree"] if disagree[version] else []),
+            ]))
+        return [table(["version", "starts to run", "first documented", "last version", "docs disagree"],
+                      rows, ["behaviour-timeline"], [8, 26, 26, 20, 20])]
+
+
+# -- the conformance matrix ---------------------------------------------------------------
+
+
+_RESULTS_CACHE: dict[str, tuple[dict[str, Any], str]] = {}
+
+
+def _results_from_env(directive: SphinxDirective) -> tuple[dict[str, Any], str]:
+    """The results to render; a build-time run happens at most once per build process."""
+    key = os.environ.get(RESULTS_ENV, "")
+    if key not in _RESULTS_CACHE:
+        _RESULTS_CACHE[key] = _load_results(directive)
+    else:
+        _note_result_dependencies(directive)
+    return _RESULTS_CACHE[key]
+
+
+def _note_result_dependencies(directive: SphinxDirective) -> None:
+    path = os.environ.get(RESULTS_ENV)
+    if path:
+        directive.env.note_dependency(str(Path(path).resolve()))
+        return
+    for pattern in ("runpy_ref/*.py", "conformance/harness/*.py", "conformance/cases/**/*.json",
+                    "conformance/expectations/*"):
+        for dep in sorted(ROOT.glob(pattern)):
+            directive.env.note_dependency(str(dep))
+
+
+def _load_results(directive: SphinxDirective) -> tuple[dict[str, Any], str]:
+    _note_result_dependencies(directive)
+    path = os.environ.get(RESULTS_ENV)
+    if path:
+        file = Path(path)
+        if not file.exists():
+            raise ConformanceError(f"{RESULTS_ENV}={path}: no such file")
+        return json.loads(file.read_text(encoding="utf-8")), f"the results file {file.name} ({RESULTS_ENV})"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "results.json"
+        command = [sys.executable, "-m", "conformance", "run", "--with-runpy-ref",
+                   "--no-documented-versions", "--format", "json", "--output", str(out)]
+        proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        if not out.exists():
+            raise ConformanceError(
+                f"`{' '.join(command[1:])}` wrote no results (status {proc.returncode}):\n{proc.stderr}"
+            )
+        logger.info("conformance matrix: %s", proc.stderr.strip())
+        version = "%d.%d.%d" % sys.version_info[:3]
+        return json.loads(out.read_text(encoding="utf-8")), \
+            f"a run of the suite during this build (Python {version}: runpy and runpy_ref)"
+
+
+def worst(statuses: list[str]) -> str:
+    known = [s for s in statuses if s in SEVERITY]
+    return min(known, key=SEVERITY.index) if known else "N/A"
+
+
+def status_cell(statuses: list[str]) -> nodes.entry:
+    if not statuses:
+        return cell(para("\u2014"), classes=["st-none"])
+    status = worst(statuses)
+    text = status if len(statuses) == 1 else f"{status} ({len(statuses)})"
+    return cell(para(text), classes=[f"st-{status.replace('/', '').lower()}"])
+
+
+class ConformanceMatrix(SphinxDirective):
+    """Summary, behaviour x implementation matrix, and the cells that did not pass."""
+
+    option_spec = {"view": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        view = self.options.get("view", "all")
+        results, origin = _results_from_env(self)
+        self.env.note_dependency(str(CATALOGUE))
+        records = results.get("records", [])
+        live = [r for r in records if r.get("executable_here", True)]
+        columns = list(dict.fromkeys(r["implementation"] for r in live))
+        out: list[nodes.Node] = []
+        if view in ("all", "summary"):
+            out.append(para(f"Source: {origin}; {len(live)} cells, {len({r['case'] for r in live})} cases, "
+                            f"{len(columns)} implementations.", classes=["matrix-origin"]))
+            out.append(self._summary(live, columns))
+        if view in ("all", "behaviours"):
+            out.extend(self._behaviours(live, columns))
+        if view in ("all", "failures"):
+            out.append(self._failures(live))
+        return out
+
+    def _summary(self, live: list[dict[str, Any]], columns: list[str]) -> nodes.table:
+        statuses = [s for s in SEVERITY if any(r["status"] == s for r in live)]
+        rows = []
+        for column in columns:
+            counts = Counter(r["status"] for r in live if r["implementation"] == column)
+            rows.append(([], [cell(para(nodes.literal(text=column)))] +
+                         [cell(para(str(counts.get(s, 0))),
+                               classes=[f"st-{s.replace('/', '').lower()}"] if counts.get(s) else [])
+                          for s in statuses]))
+        return table(["implementation", *statuses], rows, ["conformance-summary"],
+                     [30] + [8] * len(statuses))
+
+    def _behaviours(self, live: list[dict[str, Any]], columns: list[str]) -> list[nodes.Node]:
+        by: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for record in live:
+            for bid in record.get("behaviours", []):
+                by[(bid, record["implementation"])].append(record["status"])
+        catalogue = load_catalogue()["entries"]
+        out: list[nodes.Node] = []
+        for section, title in SECTIONS.items():
+            rows = []
+            for entry in (e for e in catalogue if e["section"] == section):
+                cells = [cell(para(behaviour_ref(entry["id"])))]
+                cells.append(cell(para(*inline(entry["title"])), classes=["matrix-title"]))
+                cells += [status_cell(by.get((entry["id"], column), [])) for column in columns]
+                rows.append(([], cells))
+            out.append(nodes.rubric(text=title))
+            out.append(table(["ID", "behaviour", *columns], rows, ["conformance-matrix"],
+                             [8, 40] + [12] * len(columns)))
+        return out
+
+    def _failures(self, live: list[dict[str, Any]]) -> nodes.Node:
+        bad = [r for r in live if r["status"] not in ("PASS", "N/A", "SKIP")]
+        if not bad:
+            return para("Every cell that could run passed.", classes=["matrix-allpass"])
+        rows = []
+        for record in bad:
+            rows.append(([], [
+                cell(para(nodes.literal(text=record["case"]))),
+                cell(para(nodes.literal(text=record["implementation"]))),
+                status_cell([record["status"]]),
+                cell(para(record.get("reason", ""))),
+            ]))
+        return table(["case", "implementation", "status", "reason"], rows, ["conformance-failures"],
+                     [25, 25, 10, 40])
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("runpy_docs_trace")
+    app.add_directive("behaviour-catalogue", BehaviourCatalogue)
+    app.add_directive("behaviour-versions", BehaviourVersions)
+    app.add_directive("behaviour-timeline", BehaviourTimeline)
+    app.add_directive("conformance-matrix", ConformanceMatrix)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

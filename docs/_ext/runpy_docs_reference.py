@@ -1,0 +1,174 @@
+"""Reference tables generated from the code: trace events, profiles, CLI help.
+
+* ``trace-envelope`` - the fields every event record carries, read from
+  ``runpy_ref/schema/trace-1.schema.json``;
+* ``trace-events`` - every event name of :data:`runpy_ref.trace.EVENTS`, its
+  stage, the decision record that produces it, the data keys, and the
+  catalogue entries the record cites;
+* ``profile-table`` - :data:`runpy_ref.profiles.PROFILES`, one column per
+  version, rows whose value changes between versions marked;
+* ``python-text`` - the value of a string attribute (``runpy_ref.cli.HELP``)
+  as a literal block, so the CLI reference is the program's own help text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from runpy_docs_catalogue import cell, para
+from runpy_docs_trace import behaviour_ref, table
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCHEMA = ROOT / "runpy_ref" / "schema" / "trace-1.schema.json"
+
+
+def py_ref(target: str, text: str | None = None, reftype: str = "class") -> pending_xref:
+    ref = pending_xref("", refdomain="py", reftype=reftype, reftarget=target, refexplicit=text is not None)
+    ref += nodes.literal(text or target, text or target, classes=["xref", "py", f"py-{reftype}"])
+    return ref
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().split("\n\n")[0].replace("\n", " ")
+
+
+class TraceEnvelope(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(SCHEMA))
+        schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+        rows = []
+        for kind in ("header", "event"):
+            spec = schema["$defs"][kind]
+            required = set(spec.get("required", []))
+            for name, prop in spec["properties"].items():
+                kind_text = prop.get("type") or ("one of: " + ", ".join(prop["enum"]) if "enum" in prop else
+                                                 f"always {prop['const']!r}" if "const" in prop else "object")
+                if isinstance(kind_text, list):
+                    kind_text = " or ".join(kind_text)
+                rows.append(([], [
+                    cell(para(kind)),
+                    cell(para(nodes.literal(text=name))),
+                    cell(para("yes" if name in required else "no")),
+                    cell(para(str(kind_text))),
+                    cell(para(prop.get("description", ""))),
+                ]))
+        return [table(["record", "field", "required", "type", "meaning"], rows, ["trace-envelope"],
+                      [8, 14, 8, 25, 45])]
+
+
+def _record_classes() -> dict[str, type]:
+    records = importlib.import_module("runpy_ref.records")
+    found = {}
+    for _, cls in inspect.getmembers(records, inspect.isclass):
+        if cls.__module__ == records.__name__ and getattr(cls, "EVENT", ""):
+            found[cls.EVENT] = cls
+    return found
+
+
+_PAYLOAD_KEY = re.compile(r'"(\w+)":')
+
+
+def data_keys(cls: type) -> list[str]:
+    """The keys of an event's ``data``: the traced fields, or what ``payload`` returns.
+
+    A record that overrides ``payload`` (to describe a live object by a few
+    plain fields) lists its keys in a dict display; they are read from its
+    source, so this table cannot fall behind the code.
+    """
+    from runpy_ref.trace import Record
+
+    if cls.payload is not Record.payload:
+        return _PAYLOAD_KEY.findall(inspect.getsource(cls.payload))
+    return [f.name for f in dataclasses.fields(cls) if f.metadata.get("trace", True)]
+
+
+class TraceEvents(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        from runpy_ref.trace import EVENTS
+
+        for path in sorted((ROOT / "runpy_ref").glob("*.py")):
+            self.env.note_dependency(str(path))
+        classes = _record_classes()
+        rows = []
+        for event, stage in EVENTS.items():
+            cls = classes.get(event)
+            if cls is None:
+                raise self.error(f"no decision record in runpy_ref.records emits {event!r}")
+            ids = para()
+            for number, bid in enumerate(getattr(cls, "BEHAVIOURS", ())):
+                if number:
+                    ids += nodes.Text(" ")
+                ids += behaviour_ref(bid)
+            if not getattr(cls, "BEHAVIOURS", ()):
+                ids += nodes.Text("by content")
+            keys = para()
+            for number, key in enumerate(data_keys(cls)):
+                if number:
+                    keys += nodes.Text(", ")
+                keys += nodes.literal(text=key)
+            rows.append(([], [
+                cell(para(nodes.literal(text=event))),
+                cell(para("any stage" if stage == "*" else stage)),
+                cell(para(py_ref(f"runpy_ref.records.{cls.__name__}", cls.__name__)),
+                     para(_first_line(cls.__doc__))),
+                cell(keys),
+                cell(ids),
+            ]))
+        return [table(["event", "stage", "decision record", "data keys", "catalogue"], rows,
+                      ["trace-events"], [16, 12, 38, 20, 14])]
+
+
+class ProfileTable(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        from runpy_ref.profiles import PROFILES, Profile
+
+        self.env.note_dependency(str(ROOT / "runpy_ref" / "profiles.py"))
+        versions = list(PROFILES)
+        rows = []
+        for field in dataclasses.fields(Profile):
+            if field.name == "version":
+                continue
+            values = [getattr(PROFILES[v], field.name) for v in versions]
+            changes = len({json.dumps(v, default=str) for v in values}) > 1
+            shown = []
+            for value in values:
+                text = ", ".join(value) if isinstance(value, tuple) else repr(value)
+                shown.append(cell(para(nodes.literal(text=text)), classes=["profile-changes"] if changes else []))
+            rows.append((["profile-row"], [cell(para(py_ref(f"runpy_ref.profiles.Profile.{field.name}",
+                                                            field.name, "attr")))] + shown))
+        return [table(["flag", *versions], rows, ["profile-table"], [26] + [14] * len(versions))]
+
+
+class PythonText(SphinxDirective):
+    """A literal block holding the value of ``module.ATTRIBUTE``."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        module_name, _, attr = self.arguments[0].rpartition(".")
+        module = importlib.import_module(module_name)
+        self.env.note_dependency(inspect.getsourcefile(module) or "")
+        value = getattr(module, attr)
+        if not isinstance(value, str):
+            raise self.error(f"{self.arguments[0]} is not a string")
+        return [nodes.literal_block(value, value, language="text")]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("runpy_docs_catalogue")
+    app.add_directive("trace-envelope", TraceEnvelope)
+    app.add_directive("trace-events", TraceEvents)
+    app.add_directive("profile-table", ProfileTable)
+    app.add_directive("python-text", PythonText)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

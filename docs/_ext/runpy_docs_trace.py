@@ -1,0 +1,467 @@
+"""The ``runpy-trace`` directive: a real trace of a real run, checked at build time.
+
+A page declares a tiny file tree and a call; at build time the directive
+
+1. writes the tree into a fresh temporary directory (the *fixture*),
+2. runs the call in a fresh interpreter under
+   ``runpy_ref.tracing(deterministic=True, root=<fixture>)`` (API calls, see
+   ``trace_runner.py``) or as ``python -m runpy_ref --deterministic ...``
+   (``:cli:``),
+3. renders every event with :func:`runpy_ref.sinks.render_text` and compares
+   the text with the committed golden file ``docs/_golden/<name>.txt``,
+4. shows the fixture, the trace as a table (catalogue IDs link to their
+   entries) and what the program printed.
+
+A difference from the golden file is a build *error* (an exception, not a
+warning), so a change in behaviour cannot silently change the docs.  Set
+``RUNPY_REF_UPDATE_GOLDEN=1`` to rewrite the golden files instead, then
+review the diff like any other change.
+
+Syntax (MyST)::
+
+    ```{runpy-trace}
+    :golden: find-spec-module
+    :call: run_module("shop.cart")
+    :expect: returned
+
+    # file: shop/__init__.py
+    # file: shop/cart.py
+    print("cart runs")
+    ```
+
+``:call:`` is a Python expression over ``run_module``, ``run_path`` and
+``runpy_ref``; ``:cli:`` instead gives the arguments of ``python -m
+runpy_ref`` (``:argv:`` sets the caller's ``sys.argv`` for API calls).
+``:expect:`` declares how the run ends (``returned``, ``raised ImportError``,
+``exit 0`` ...); anything else is a build error too.  ``:result:`` names
+globals of the returned namespace to show.  ``:hide-fixture:`` leaves out the
+file listing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from runpy_ref.sinks import describe, render_text
+from runpy_ref.trace import Event
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent
+ROOT = DOCS.parent
+GOLDEN_DIR = DOCS / "_golden"
+RUNNER = HERE / "trace_runner.py"
+PACKAGE_DIR = ROOT / "runpy_ref"
+UPDATE_ENV = "RUNPY_REF_UPDATE_GOLDEN"
+FILE_MARK = "# file:"
+TIMEOUT = 60
+
+logger = logging.getLogger(__name__)
+
+
+class GoldenMismatch(SphinxError):
+    """A trace differs from its golden file: behaviour changed, or the page did."""
+
+    category = "runpy-trace golden file mismatch"
+
+
+class TraceRunError(SphinxError):
+    """The example could not be run, or ended differently from what the page declares."""
+
+    category = "runpy-trace run failed"
+
+
+# -- the fixture ------------------------------------------------------------------
+
+
+def parse_fixture(lines: list[str]) -> dict[str, str]:
+    """Split the directive body into ``{relative path: text}``.
+
+    A line ``# file: PATH`` starts a file; a path ending in ``/`` is an empty
+    directory.  Text before the first marker is an error, since it would be
+    silently lost otherwise.
+    """
+    files: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for number, line in enumerate(lines, 1):
+        if line.startswith(FILE_MARK):
+            name = line[len(FILE_MARK):].strip()
+            if not name or name.startswith("/") or ".." in Path(name).parts:
+                raise ValueError(f"line {number}: bad fixture path {name!r}")
+            current = files.setdefault(name, [])
+        elif current is None:
+            if line.strip():
+                raise ValueError(f"line {number}: text before the first '{FILE_MARK} PATH' line")
+        else:
+            current.append(line)
+    return {name: "\n".join(body).strip("\n") + ("\n" if any(body) else "") for name, body in files.items()}
+
+
+def write_fixture(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        if name.endswith("/"):
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+# -- running -------------------------------------------------------------------------
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
+               PYTHONIOENCODING="utf-8")
+    return env
+
+
+def normalise(text: str, root: Path) -> str:
+    """Make machine-specific strings stable: the fixture, the checkout, the interpreter.
+
+    The runner script is the caller's ``__main__`` module; it is shown as
+    ``caller.py``, the name the runner also gives the caller's ``sys.argv[0]``.
+    """
+    for real, shown in ((str(root), "<root>"), (str(PACKAGE_DIR), "<runpy_ref>"),
+                        (str(RUNNER), "caller.py"), (sys.executable, "<python>")):
+        text = text.replace(real, shown)
+    return text
+
+
+_WARNING_AT = re.compile(r"^<runpy_ref>/[\w/]+\.py:\d+: (\w*Warning: .*)$")
+
+
+def shorten_warnings(output: str) -> str:
+    """``<runpy_ref>/stages.py:198: RuntimeWarning: ...`` plus its source line -> ``RuntimeWarning: ...``.
+
+    The line number and source line inside runpy_ref change with every
+    unrelated edit; the API runner formats warnings the same way.
+    """
+    lines, out, skip = output.splitlines(keepends=True), [], False
+    for line in lines:
+        if skip and line.startswith("  "):
+            skip = False
+            continue
+        skip = False
+        match = _WARNING_AT.match(line.rstrip("\n"))
+        if match:
+            out.append(match.group(1) + "\n")
+            skip = True
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def run_api(root: Path, call: str, argv: list[str], result_keys: list[str]) -> dict[str, Any]:
+    spec = {"root": str(root), "call": call, "argv": argv, "result_keys": result_keys}
+    proc = subprocess.run(
+        [sys.executable, str(RUNNER), json.dumps(spec)],
+        capture_output=True, text=True, cwd=root, env=_child_env(), timeout=TIMEOUT,
+    )
+    if proc.returncode != 0:
+        raise TraceRunError(f"trace runner failed (status {proc.returncode}):\n{proc.stderr}")
+    return json.loads(normalise(proc.stdout, root))
+
+
+def run_cli(root: Path, args: list[str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as out_dir:
+        trace_file = Path(out_dir) / "trace.jsonl"
+        command = [sys.executable, "-m", "runpy_ref", "--trace-format", "json", "--trace-file",
+                   str(trace_file), "--deterministic", "--root", str(root), *args]
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=root, env=_child_env(),
+                              timeout=TIMEOUT)
+        text = trace_file.read_text(encoding="utf-8") if trace_file.exists() else ""
+        lines = normalise(text, root).replace(str(trace_file), "<trace-file>").splitlines()
+    if not lines:
+        raise TraceRunError(f"python -m runpy_ref wrote no trace (status {proc.returncode}):\n{proc.stderr}")
+    records = [json.loads(line) for line in lines]
+    return {
+        "header": records[0],
+        "events": records[1:],
+        "outcome": f"exit {proc.returncode}",
+        "output": shorten_warnings(normalise(proc.stdout + proc.stderr, root)),
+        "result": {},
+    }
+
+
+def to_event(record: dict[str, Any]) -> Event:
+    data = dict(record)
+    data["behaviours"] = tuple(data.get("behaviours", ()))
+    return Event(**data)
+
+
+def golden_text(command: str, report: dict[str, Any], events: list[Event]) -> str:
+    """The text kept in ``_golden``: the command, each rendered event, the ending and the output."""
+    lines = [f"$ {command}"]
+    lines += [render_text(event) for event in events]
+    lines.append(f"-> {report['outcome']}")
+    for key, value in report["result"].items():
+        lines.append(f"result[{key!r}] = {value!r}")
+    if report["output"]:
+        lines.append("--- output ---")
+        lines += report["output"].rstrip("\n").splitlines()
+    return "\n".join(lines) + "\n"
+
+
+# -- rendering ----------------------------------------------------------------------------
+
+
+def behaviour_ref(bid: str) -> nodes.Node:
+    """A link to the catalogue entry; an unknown ID fails a nitpicky build."""
+    ref = pending_xref("", refdomain="std", reftype="behaviour", reftarget=bid, refexplicit=False,
+                       refwarn=True)
+    ref += nodes.literal(bid, bid, classes=["xref", "std", "std-behaviour"])
+    return ref
+
+
+def _cell(*children: nodes.Node, classes: list[str] | None = None) -> nodes.entry:
+    entry = nodes.entry(classes=classes or [])
+    for child in children:
+        entry += child
+    return entry
+
+
+def table(headers: list[str], rows: list[tuple[list[str], list[nodes.entry]]], classes: list[str],
+          widths: list[int]) -> nodes.table:
+    """A docutils table: ``rows`` are ``(row classes, cells)``."""
+    tbl = nodes.table(classes=classes)
+    group = nodes.tgroup(cols=len(headers))
+    tbl += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head_row = nodes.row()
+    head += head_row
+    for title in headers:
+        head_row += _cell(nodes.paragraph(text=title))
+    body = nodes.tbody()
+    group += body
+    for row_classes, cells in rows:
+        row = nodes.row(classes=row_classes)
+        for cell in cells:
+            row += cell
+        body += row
+    return tbl
+
+
+def trace_table(events: list[Event]) -> nodes.table:
+    rows = []
+    for event in events:
+        what, why = describe(event)
+        ids = nodes.paragraph(classes=["trace-ids"])
+        for number, bid in enumerate(event.behaviours):
+            if number:
+                ids += nodes.Text(" ")
+            ids += behaviour_ref(bid)
+        marker = "\u21b3 " * event.depth
+        stage = nodes.paragraph()
+        stage += nodes.inline(event.stage, event.stage, classes=["trace-stage", f"stage-{event.stage}"])
+        story = nodes.paragraph(classes=["trace-what"])
+        story += nodes.Text(marker + what)
+        reason = nodes.paragraph(classes=["trace-why"])
+        reason += nodes.Text(why)
+        classes = [f"trace-depth-{event.depth}", f"trace-event-{event.event}"]
+        rows.append((classes, [
+            _cell(nodes.paragraph(text=str(event.seq)), classes=["trace-seq"]),
+            _cell(stage),
+            _cell(story, reason),
+            _cell(ids),
+        ]))
+    return table(["#", "stage", "what happened, and why", "catalogue"], rows,
+                 ["runpy-trace"], [4, 12, 60, 14])
+
+
+def _lexer(name: str) -> str:
+    return "python" if name.endswith(".py") else "text"
+
+
+class RunpyTrace(SphinxDirective):
+    """See the module docstring."""
+
+    has_content = True
+    option_spec = {
+        "golden": directives.unchanged_required,
+        "call": directives.unchanged,
+        "cli": directives.unchanged,
+        "argv": directives.unchanged,
+        "expect": directives.unchanged,
+        "result": directives.unchanged,
+        "hide-fixture": directives.flag,
+        "caption": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        name = self.options.get("golden")
+        if not name:
+            raise self.error("runpy-trace needs a :golden: name")
+        call, cli = self.options.get("call"), self.options.get("cli")
+        if bool(call) == bool(cli):
+            raise self.error("runpy-trace needs exactly one of :call: and :cli:")
+        try:
+            files = parse_fixture(list(self.content))
+        except ValueError as exc:
+            raise self.error(f"runpy-trace fixture: {exc}") from None
+        self._note_dependencies(name)
+        self._claim_golden(name)
+
+        with tempfile.TemporaryDirectory(prefix="runpy-trace-") as tmp:
+            root = Path(os.path.realpath(tmp))
+            write_fixture(root, files)
+            if cli:
+                args = shlex.split(cli)
+                command = "python -m runpy_ref --trace-format json --trace-file <trace-file> " \
+                          "--deterministic --root <root> " + " ".join(shlex.quote(a) for a in args)
+                report = run_cli(root, args)
+            else:
+                argv = shlex.split(self.options.get("argv", "")) or ["caller.py"]
+                keys = self.options.get("result", "").split()
+                command = call
+                report = run_api(root, call, argv, keys)
+        events = [to_event(record) for record in report["events"]]
+        self._check_expectation(name, report["outcome"])
+        text = golden_text(command, report, events)
+        self._compare_golden(name, text)
+        return self._render(name, command, files, report, events)
+
+    # -- checks --------------------------------------------------------------------------
+
+    def _note_dependencies(self, name: str) -> None:
+        """Re-read the page when the code or the golden file changes (incremental builds)."""
+        for path in sorted(PACKAGE_DIR.glob("*.py")) + [RUNNER, Path(__file__), GOLDEN_DIR / f"{name}.txt"]:
+            self.env.note_dependency(str(path))
+
+    def _claim_golden(self, name: str) -> None:
+        owners = self.env.runpy_trace_goldens  # type: ignore[attr-defined]
+        here = (self.env.docname, self.lineno)
+        owner = owners.setdefault(name, here)
+        if owner != here:
+            raise self.error(f"golden name {name!r} is already used by {owner[0]} line {owner[1]}")
+
+    def _check_expectation(self, name: str, outcome: str) -> None:
+        expected = self.options.get("expect", "returned" if self.options.get("call") else "exit 0").strip()
+        if not outcome.startswith(expected):
+            raise TraceRunError(
+                f"{self.env.docname}:{self.lineno}: trace {name!r} was declared to end with "
+                f"{expected!r} but ended with {outcome!r}"
+            )
+
+    def _compare_golden(self, name: str, text: str) -> None:
+        path = GOLDEN_DIR / f"{name}.txt"
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if old == text:
+            return
+        if os.environ.get(UPDATE_ENV) == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            logger.info("runpy-trace: wrote golden file %s", path.relative_to(ROOT))
+            return
+        if old is None:
+            raise GoldenMismatch(
+                f"{self.env.docname}:{self.lineno}: no golden file {path.relative_to(ROOT)}; "
+                f"review the trace below, then rebuild with {UPDATE_ENV}=1 to create it.\n{text}"
+            )
+        diff = "".join(difflib.unified_diff(
+            old.splitlines(keepends=True), text.splitlines(keepends=True),
+            fromfile=f"golden {path.relative_to(ROOT)}", tofile="this build",
+        ))
+        raise GoldenMismatch(
+            f"{self.env.docname}:{self.lineno}: the trace {name!r} differs from its golden file. "
+            f"If the change in behaviour is intended, rebuild with {UPDATE_ENV}=1 and commit "
+            f"the new golden file.\n{diff}"
+        )
+
+    # -- output -------------------------------------------------------------------------
+
+    def _render(self, name: str, command: str, files: dict[str, str], report: dict[str, Any],
+                events: list[Event]) -> list[nodes.Node]:
+        box = nodes.container(classes=["runpy-trace-box"])
+        box["ids"].append(f"trace-{name}")
+        if files and "hide-fixture" not in self.options:
+            listing = nodes.container(classes=["runpy-trace-fixture"])
+            listing += nodes.rubric(text="The files")
+            for path, text in files.items():
+                if path.endswith("/"):
+                    listing += nodes.paragraph(text=f"{path} (empty directory)")
+                    continue
+                block = nodes.literal_block(text or "# (empty file)\n", text or "# (empty file)\n",
+                                            language=_lexer(path), classes=["runpy-trace-file"])
+                caption = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
+                caption += nodes.caption(path, "", nodes.literal(path, path))
+                caption += block
+                listing += caption
+            box += listing
+        box += nodes.rubric(text=self.options.get("caption", "The call"))
+        box += nodes.literal_block(command, command, language="python" if self.options.get("call") else "shell",
+                                   classes=["runpy-trace-command"])
+        header = report["header"]
+        interp = header["interpreter"]
+        box += nodes.rubric(
+            text=f"The trace ({interp['implementation']} {interp['version']}, profile {header['profile']}, "
+                 f"deterministic; checked against _golden/{name}.txt)"
+        )
+        box += trace_table(events)
+        ending = nodes.paragraph(classes=["runpy-trace-outcome"])
+        ending += nodes.strong(text="Ended: ")
+        ending += nodes.literal(text=report["outcome"])
+        box += ending
+        if report["result"]:
+            shown = "\n".join(f"result[{key!r}] = {value!r}" for key, value in report["result"].items())
+            box += nodes.rubric(text="Globals of the returned namespace")
+            box += nodes.literal_block(shown, shown, language="python")
+        if report["output"]:
+            box += nodes.rubric(text="What the program printed")
+            box += nodes.literal_block(report["output"], report["output"], language="text",
+                                       classes=["runpy-trace-output"])
+        return [box]
+
+
+def _init_env(app: Sphinx, env: Any, docnames: Any) -> None:
+    if not hasattr(env, "runpy_trace_goldens"):
+        env.runpy_trace_goldens = {}
+
+
+def _purge(app: Sphinx, env: Any, docname: str) -> None:
+    owners = getattr(env, "runpy_trace_goldens", {})
+    for key in [k for k, (doc, _) in owners.items() if doc == docname]:
+        del owners[key]
+
+
+def _merge(app: Sphinx, env: Any, docnames: Any, other: Any) -> None:
+    env.runpy_trace_goldens.update(getattr(other, "runpy_trace_goldens", {}))
+
+
+def _unused_goldens(app: Sphinx, env: Any) -> None:
+    """A golden file no page uses is a leftover: say so (an error under -W)."""
+    used = set(getattr(env, "runpy_trace_goldens", {}))
+    for path in sorted(GOLDEN_DIR.glob("*.txt")):
+        if path.stem not in used:
+            logger.warning("runpy-trace: golden file %s is used by no page", path.relative_to(ROOT),
+                           type="runpy", subtype="golden")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_crossref_type("behaviour", "behaviour", indextemplate="pair: %s; behaviour")
+    app.add_directive("runpy-trace", RunpyTrace)
+    app.connect("env-before-read-docs", _init_env)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-check-consistency", _unused_goldens)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,75 @@
+"""Child process of the ``runpy-trace`` directive: one traced call, as JSON.
+
+The directive runs every example in a fresh interpreter so that examples
+cannot leak into each other (a package imported by one page would otherwise
+already sit in ``sys.modules`` when the next page runs, and its trace would
+change with the build order).  This script sets up a predictable caller
+(``sys.argv``, ``sys.path[0]`` and the working directory all point at the
+fixture), evaluates the call inside ``runpy_ref.tracing(deterministic=True,
+root=...)`` and prints one JSON object: the trace header, the events, how the
+call ended, what the program printed, and any globals the page asked to show.
+
+Usage: ``python trace_runner.py JSON`` where JSON holds ``root``, ``call``,
+``argv`` and ``result_keys``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import warnings
+from typing import Any
+
+
+def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+                  line: str | None = None) -> None:
+    """Print a warning without its source location.
+
+    The location is a line number inside runpy_ref; it would change the golden
+    file at every unrelated edit, and it is not what a reader needs to see.
+    """
+    print(f"{category.__name__}: {message}", file=sys.stderr)
+
+
+def main() -> int:
+    spec = json.loads(sys.argv[1])
+    root = spec["root"]
+    os.chdir(root)
+    sys.path[0] = root
+    sys.argv[:] = spec.get("argv") or ["caller.py"]
+    warnings.showwarning = _show_warning
+
+    import runpy_ref
+    from runpy_ref.trace import plain
+
+    namespace = {"runpy_ref": runpy_ref, "run_module": runpy_ref.run_module, "run_path": runpy_ref.run_path}
+    output = io.StringIO()
+    outcome, result = "returned", None
+    with runpy_ref.tracing(deterministic=True, root=root) as tracer:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            try:
+                result = eval(spec["call"], namespace)
+            except SystemExit as exc:
+                outcome = f"exit {exc.code!r}"
+            except BaseException as exc:  # the page declares which failure it expects
+                outcome = f"raised {type(exc).__name__}: {exc}"
+    shown = {}
+    if isinstance(result, dict):
+        for key in spec.get("result_keys", []):
+            shown[key] = plain(result.get(key, "<absent>"), relative_to=root)
+    report = {
+        "header": tracer.header(),
+        "events": [event.as_dict() for event in tracer.events],
+        "outcome": outcome,
+        "output": output.getvalue(),
+        "result": shown,
+    }
+    sys.__stdout__.write(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

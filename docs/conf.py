@@ -1,0 +1,96 @@
+"""Sphinx configuration for the runpy_ref documentation.
+
+Build (offline, warnings are errors, every cross-reference must resolve)::
+
+    python -m sphinx -W -n --keep-going -b html docs docs/_build/html
+    python -m sphinx -W -n --keep-going -b doctest docs docs/_build/doctest
+
+The pages are literate: source is included from ``runpy_ref/`` by object
+name, traces are produced at build time and checked against the golden files
+in ``docs/_golden`` (``RUNPY_REF_UPDATE_GOLDEN=1`` rewrites them), and the
+catalogue and conformance pages are generated from the project's data.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(DOCS / "_ext"))
+sys.path.insert(0, str(ROOT))
+
+import runpy_ref  # noqa: E402 - after the path set-up above
+
+project = "runpy_ref"
+author = "the runpy_ref authors"
+copyright = "the runpy_ref authors"  # noqa: A001 - Sphinx's name for it
+release = version = runpy_ref.__version__
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",
+    "runpy_docs_tutorials",
+    "runpy_docs_trace",
+    "runpy_docs_catalogue",
+    "runpy_docs_reference",
+]
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "_golden", "_inventories", "tests", "Thumbs.db", ".DS_Store", "README.md"]
+templates_path: list[str] = []
+
+# -- MyST ---------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block"]
+myst_heading_anchors = 3
+
+# -- strictness -----------------------------------------------------------------
+nitpicky = True
+nitpick_ignore = [
+    # Type variables and private helpers named in signatures but not documented.
+    ("py:class", "runpy_ref.trace.Sink"),
+]
+nitpick_ignore_regex = [
+    # Private names that appear in annotations of documented functions.
+    ("py:class", r"runpy_ref\..*\._[A-Za-z]\w*"),
+    # contextvars/typing internals the Python inventory does not list.
+    ("py:class", r"(typing|collections\.abc)\.[A-Z]\w*\[.*"),
+]
+
+# -- intersphinx: local inventory, no network ----------------------------------------
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3.11/", str(DOCS / "_inventories" / "python-3.11-objects.inv")),
+}
+intersphinx_timeout = 1
+
+# -- autodoc ---------------------------------------------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_typehints_format = "short"
+autodoc_preserve_defaults = True
+autodoc_default_options = {"members": True, "show-inheritance": False}
+python_use_unqualified_type_names = True
+
+# -- doctest -----------------------------------------------------------------------
+doctest_global_setup = """
+import runpy_ref
+"""
+doctest_test_doctest_blocks = ""  # docstrings show contracts, not doctests; pages hold the doctests
+
+# -- HTML ----------------------------------------------------------------------------
+html_theme = "furo"
+html_title = f"runpy_ref {release}"
+html_static_path = ["_static"]
+html_css_files = ["runpy_ref.css"]
+html_show_sourcelink = False
+html_theme_options = {
+    "source_repository": "",
+    "navigation_with_keys": True,
+}
+pygments_style = "friendly"
+pygments_dark_style = "monokai"
