@@ -206,8 +206,7 @@ def _quiet_broken_stderr(error: BaseException | None) -> None:
 
 def _launch(options: Options, lasting: bool) -> int:
     """Run the target as the interpreter would; map its ending to a status."""
-    main_module = ModuleType("__main__")
-    main_module.__dict__["__builtins__"] = builtins
+    main_module = _fresh_main()
     try:
         if options.is_path:
             _run_path_as_main(options, main_module, lasting)
@@ -228,6 +227,19 @@ def _launch(options: Options, lasting: bool) -> int:
         sys.excepthook(type(exc), exc, exc.__traceback__)
         return 1
     return 0
+
+
+def _fresh_main() -> ModuleType:
+    """A ``__main__`` module laid out as the interpreter lays out its own.
+
+    CPython 3.9-3.13 start ``__main__`` with ``__annotations__`` (an empty
+    dict) and ``__builtins__``, in that order; the program sees that key
+    order in ``globals()`` (checked by tests/differential against ``python -m``).
+    """
+    module = ModuleType("__main__")
+    module.__dict__["__annotations__"] = {}  # noqa: RUF063 - the key itself, as the interpreter sets it
+    module.__dict__["__builtins__"] = builtins
+    return module
 
 
 def _exit_status(code: Any) -> int:
