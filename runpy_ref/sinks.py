@@ -164,6 +164,10 @@ class TextSink:
         self.stream.flush()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every line: ``json.dumps`` with an option builds a new one per call."""
+
+
 class JsonLinesSink:
     """A header record, then one JSON object per event (schema in runpy_ref/schema)."""
 
@@ -177,7 +181,7 @@ class JsonLinesSink:
         self._write(event.as_dict())
 
     def _write(self, record: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.stream.write(_ENCODER.encode(record) + "\n")
 
     def flush(self) -> None:
         """Called once when tracing ends; lines are not flushed one by one."""

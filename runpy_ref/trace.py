@@ -150,11 +150,23 @@ class Record:
 
     def payload(self) -> dict[str, Any]:
         """Field name to value, before conversion to plain data."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)  # type: ignore[arg-type]
-            if f.metadata.get("trace", True)
-        }
+        return {name: getattr(self, name) for name in _traced_fields(type(self))}
+
+
+_TRACED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _traced_fields(cls: type) -> tuple[str, ...]:
+    """The names of ``cls``'s traced fields, looked up once per class.
+
+    ``dataclasses.fields()`` rebuilds its answer on every call; a traced run
+    asks for every event, so the answer is kept here.
+    """
+    names = _TRACED_FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(cls) if f.metadata.get("trace", True))  # type: ignore[arg-type]
+        _TRACED_FIELDS[cls] = names
+    return names
 
 
 # -- plain data -------------------------------------------------------------
@@ -216,6 +228,8 @@ def plain(value: Any, *, relative_to: str | None = None, limit: int = REPR_LIMIT
     """
 
     def convert(v: Any) -> Any:
+        if type(v) is str:  # the commonest case first: names, paths, messages
+            return _bounded(_relative(v, relative_to), limit)
         if v is None or v is True or v is False:
             return v
         if isinstance(v, int):
