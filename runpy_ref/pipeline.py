@@ -23,6 +23,7 @@ runpy_ref`` keeps pdb, profile and the interpreter's ``-m`` working.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -250,15 +251,30 @@ def _run_module_as_main(mod_name: str, alter_argv: bool = True) -> dict[str, Any
         return _run_code(code, main_globals, None, "__main__", spec)
 
 
-def _get_code_from_file(*args: Any) -> Any:
-    """CPython's private file reader, with the host version's signature.
-
-    3.9-3.12: ``(run_name, fname) -> (code, fname)``; 3.13: ``(fname) -> code``.
-    """
+def _code_and_name(run_name: Any, fname: Any) -> tuple[Any, Any]:
+    """3.9-3.12: ``_get_code_from_file(run_name, fname) -> (code, fname)``."""
     from .stages import _code_from_file
 
-    if _PROFILE.code_from_file_returns_name:
-        _run_name, fname = args
-        return _code_from_file(fname)[0], fname
-    (fname,) = args
-    return _code_from_file(fname)[0]
+    return _code_from_file(fname)[0], fname
+
+
+def _code_only(fname: Any) -> Any:
+    """3.13: ``_get_code_from_file(fname) -> code``; ``run_path`` has decoded ``fname``."""
+    from .stages import _code_from_file
+
+    return _code_from_file(fname, decode=False)[0]
+
+
+def _get_code_from_file(*args: Any, **kwargs: Any) -> Any:
+    """CPython's private file reader, with the host version's signature.
+
+    The variant is chosen per call from the active profile; ``inspect.signature``
+    reports the host's parameters (set below), and calls bind like the host's.
+    """
+    variant = _code_and_name if _PROFILE.code_from_file_returns_name else _code_only
+    return variant(*args, **kwargs)
+
+
+_get_code_from_file.__signature__ = inspect.signature(  # type: ignore[attr-defined]
+    _code_and_name if _PROFILE.code_from_file_returns_name else _code_only
+)

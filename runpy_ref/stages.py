@@ -285,12 +285,16 @@ def _is_null_importer(importer: object) -> bool:
     return kind.__module__ == "imp" and kind.__name__ == "NullImporter"
 
 
-def _code_from_file(fname: Any) -> tuple[Any, str]:
-    """Read ``fname`` as bytecode if its magic number matches, else as source."""
+def _code_from_file(fname: Any, *, decode: bool = True) -> tuple[Any, str]:
+    """Read ``fname`` as bytecode if its magic number matches, else as source.
+
+    ``decode=False`` is 3.13's helper, whose caller decodes the path first:
+    given bytes directly, it fails in ``io.open_code`` as CPython's does.
+    """
     import io
     from pkgutil import read_code
 
-    path = os.path.abspath(os.fsdecode(fname))
+    path = os.path.abspath(os.fsdecode(fname) if decode else fname)
     with io.open_code(path) as stream:
         code = read_code(stream)
     if code is not None:
