@@ -211,6 +211,7 @@ BINARY: dict[str, bytes] = {
 
 ZIPS: dict[str, dict[str, str]] = {
     "app.zip": {"__main__.py": _module("A zip file's __main__.", "import helper\n"), "helper.py": ""},
+    "app.pyz": {"__main__.py": _module("A .pyz file's __main__.", "import helper\n"), "helper.py": ""},
     "nomain.zip": {"helper.py": ""},
     "lib.zip": {
         "zmod.py": _module("A module inside a zip on sys.path."),

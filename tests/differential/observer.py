@@ -194,7 +194,7 @@ def perform(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dict[s
                 result = namespace.get("RESULT")
             else:
                 result = getattr(impl, fn)(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - every way out is an observation
+        except BaseException as exc:  # every way out is an observation
             error = exc
     observation = {
         "snaps": probe.SNAPS,
@@ -229,7 +229,7 @@ def run_forked(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dic
         os.close(read_end)
         try:
             payload = json.dumps(perform(impl, probe, scenario, fix), sort_keys=True)
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             payload = json.dumps({"observer_crash": traceback.format_exc()})
         with os.fdopen(write_end, "w", encoding="utf-8") as stream:
             stream.write(payload)
@@ -247,7 +247,6 @@ def api(impl_name: str, fix: str) -> None:
     scenarios = json.load(sys.stdin)
     sys.path.insert(0, fix)
     os.chdir(fix)
-    sys.dont_write_bytecode = True
     probe = importlib.import_module("_probe")
     probe.PRINT = False
     impl = importlib.import_module(impl_name)

@@ -168,6 +168,13 @@ API: list[dict[str, Any]] = [
      "args": ["rn", {"$path": "legacy.pyc", "as": "bytes"}], "versions": ["3.9", "3.12"]},
     {"id": "get-code-from-file-3.13", "call": "_get_code_from_file", "args": ["script.py"],
      "versions": ["3.13", "3.13"]},
+    {"id": "get-code-from-file-bytes-3.13", "call": "_get_code_from_file",
+     "args": [{"$path": "legacy.pyc", "as": "bytes"}], "versions": ["3.13", "3.13"]},
+    {"id": "get-code-from-file-pathlike", "call": "$snippet", "code": (
+        "import pathlib\n"
+        "p = pathlib.Path('script.py')\n"
+        "out = R._get_code_from_file(p) if sys.version_info >= (3, 13) else R._get_code_from_file('rn', p)\n"
+        "RESULT = [type(out).__name__, repr(out[1]) if isinstance(out, tuple) else out.co_filename]\n")},
     {"id": "temp-module", "call": "$snippet", "code": (
         "with R._TempModule('mod') as temp:\n"
         "    inside = sys.modules['mod'] is temp.module\n"
@@ -266,7 +273,8 @@ FLAGS: list[dict[str, Any]] = [
     {"id": "flag-P-m", "std": ["-P", "-m", "mod"], "ref": ["-P", "-m", "runpy_ref", "mod"],
      "versions": ["3.11", "3.13"]},
     {"id": "flag-s-m", "std": ["-s", "-m", "pkg"], "ref": ["-s", "-m", "runpy_ref", "pkg"]},
-    {"id": "flag-I-file", "std": ["-I", "script.py"], "ref": ["-I", "-m", "runpy_ref", "--path", "script.py"]},
+    {"id": "flag-I-file", "std": ["-I", "script.py"],
+     "ref": ["-I", "-m", "runpy_ref", "--path", "script.py"]},
     {"id": "flag-I-directory", "std": ["-I", "scriptdir"],
      "ref": ["-I", "-m", "runpy_ref", "--path", "scriptdir"]},
     {"id": "flag-P-file", "std": ["-P", "script.py"], "ref": ["-P", "-m", "runpy_ref", "--path", "script.py"],
@@ -295,9 +303,9 @@ SHIM: list[dict[str, Any]] = [
     _s("shim-m-pickle", "-m", "pickler", traced="pickler"),
     _s("shim-pdb-m", "-m", "pdb", "-m", "mod", "a", stdin="c\nq\n", traced="mod"),
     _s("shim-pdb-m-package", "-m", "pdb", "-m", "pkg", stdin="c\nq\n", traced="pkg.__main__"),
-    _s("shim-pdb-zip", "-m", "pdb", "app.zip", stdin="c\nq\n", traced="__main__", versions=["3.13", "3.13"]),
+    _s("shim-pdb-pyz", "-m", "pdb", "app.pyz", stdin="c\nq\n", traced="__main__", versions=["3.13", "3.13"]),
     _s("shim-cprofile-m", "-m", "cProfile", "-o", "<out>", "-m", "mod", "a", traced="mod"),
     _s("shim-profile-m", "-m", "profile", "-o", "<out>", "-m", "pkg", traced="pkg.__main__"),
     _s("shim-trace-module", "-m", "trace", "--count", "-C", "<out>", "--summary", "--module", "mod", "a",
-       traced="mod"),
+       traced="mod", stdout_only_fixture_lines=True),
 ]

@@ -1,0 +1,171 @@
+"""runpy_ref against the stdlib runpy, scenario by scenario, on CPython 3.9-3.13.
+
+Each test names its interpreter and scenario (``test_api[3.12-rp-zip]``).
+The two sides run in separate child processes of the same interpreter; the
+observations (see ``observer.py`` and ``harness.py``) must be equal, apart
+from the *markers* that prove which implementation ran, which are checked
+on their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from typing import Any
+
+import pytest
+
+from . import scenarios as s
+from .conftest import _FOUND
+from .harness import VERSIONS, CliRun, Lab, in_versions
+
+AVAILABLE = [v for v in VERSIONS if _FOUND[v]]
+
+
+def _params(cases: list[dict[str, Any]]) -> list[Any]:
+    return [
+        pytest.param(v, case, id=f"{v}-{case['id']}")
+        for v in AVAILABLE
+        for case in cases
+        if in_versions(case, v)
+    ]
+
+
+def _diff(std: Any, ref: Any, left: str = "stdlib runpy", right: str = "runpy_ref") -> str:
+    a = json.dumps(std, indent=1, sort_keys=True).splitlines()
+    b = json.dumps(ref, indent=1, sort_keys=True).splitlines()
+    return "\n".join(difflib.unified_diff(a, b, left, right, lineterm="", n=4))
+
+
+def _assert_same(std: Any, ref: Any, **names: str) -> None:
+    if std != ref:
+        pytest.fail("observations differ:\n" + _diff(std, ref, **names), pytrace=False)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_interpreter_present(version: str) -> None:
+    """Every supported version must be tested; a missing one is reported, never silent."""
+    if _FOUND[version]:
+        return
+    message = f"CPython {version} not found: the differential scenarios did NOT run on it"
+    if os.environ.get("RUNPY_REF_REQUIRE_ALL_PYTHONS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# -- API: run_module, run_path and the private helpers ------------------------------------
+
+
+def _split_markers(observation: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
+    drivers = []
+    for snap in observation.get("snaps", []):
+        drivers.append(snap.pop("marker_driver"))
+        snap.pop("marker_runpy")
+    return observation, drivers
+
+
+@pytest.mark.parametrize(("version", "case"), _params(s.API))
+def test_api(lab: Lab, version: str, case: dict[str, Any]) -> None:
+    std, std_drivers = _split_markers(lab.result(version, "api", "runpy")[case["id"]])
+    ref, ref_drivers = _split_markers(lab.result(version, "api", "runpy_ref")[case["id"]])
+    assert "observer_crash" not in std, std["observer_crash"]
+    assert "observer_crash" not in ref, ref["observer_crash"]
+    _assert_same(std, ref)
+    # The markers: the stdlib side ran through runpy, the runpy_ref side through runpy_ref only.
+    for driver in std_drivers:
+        assert not any(name.startswith("runpy_ref") for name in driver), driver
+    ran = [d for d in ref_drivers if not (d and d[0].startswith("importlib"))]  # not plain imports
+    for driver in ran:
+        assert "runpy" not in driver, driver
+        assert any(name.startswith("runpy_ref.") for name in driver), driver
+
+
+@pytest.mark.parametrize(("version", "case"), _params(s.DEVIATIONS))
+def test_documented_deviation_code_deletes_its_temporary_module(
+    lab: Lab, version: str, case: dict[str, Any]
+) -> None:
+    """The one deliberate difference: code that deletes its own temporary ``sys.modules`` entry.
+
+    CPython's ``_TempModule.__exit__`` does ``del sys.modules[name]`` when
+    nothing was there before, so the run ends with a ``KeyError`` *after*
+    the code finished successfully.  runpy_ref treats "already gone" as
+    restored and returns the globals.  Everything else must still agree.
+    """
+    std, _ = _split_markers(lab.result(version, "api", "runpy")[case["id"]])
+    ref, _ = _split_markers(lab.result(version, "api", "runpy_ref")[case["id"]])
+    assert std["exception"] is not None and std["exception"]["type"] == "builtins.KeyError", std
+    assert ref["exception"] is None, ref
+    assert ref["result"]["kind"] == "dict" and "__name__" in ref["result"]["keys"]
+    for key in ("snaps", "warnings", "after"):
+        _assert_same(std[key], ref[key])
+
+
+def test_api_scenarios_are_all_compared(lab: Lab) -> None:
+    """The observer answered every scenario of the batch, on both sides, on every interpreter."""
+    for version in AVAILABLE:
+        expected = {c["id"] for c in s.API + s.DEVIATIONS if in_versions(c, version)}
+        for impl in ("runpy", "runpy_ref"):
+            assert set(lab.result(version, "api", impl)) == expected
+
+
+# -- the private helpers keep the host's signatures ------------------------------------------
+
+
+@pytest.mark.parametrize("version", AVAILABLE)
+def test_private_helper_signatures(lab: Lab, version: str) -> None:
+    """Names, kinds and defaults of parameters match ``inspect.signature`` of the host's runpy."""
+    found = lab.result(version, "signatures")
+    for name, pair in found.items():
+        assert pair["runpy"] is not None, f"{name} is not in runpy {version}: update the list"
+        assert pair["runpy_ref"] == pair["runpy"], f"{name}: {pair}"
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def _check_cli_markers(std: CliRun, ref: CliRun) -> None:
+    for marker in std.markers:
+        assert not any(n.startswith("runpy_ref") for n in marker["marker_driver"]), marker
+    for marker in ref.markers:
+        assert "runpy_ref.pipeline" in marker["marker_driver"], marker
+
+
+@pytest.mark.parametrize(("version", "case"), _params(s.CLI))
+def test_cli(lab: Lab, version: str, case: dict[str, Any]) -> None:
+    """``python -m MOD`` / ``python FILE`` against ``python -m runpy_ref [--path] ...``."""
+    std: CliRun = lab.result(version, "cli", case["id"], "std")
+    ref: CliRun = lab.result(version, "cli", case["id"], "ref")
+    _assert_same(std.comparable(), ref.comparable(), left=" ".join(case["std"]), right=" ".join(case["ref"]))
+    _check_cli_markers(std, ref)
+
+
+@pytest.mark.parametrize(("version", "case"), _params(s.FLAGS))
+def test_cli_isolation_flags(lab: Lab, version: str, case: dict[str, Any]) -> None:
+    """``-I``, ``-E``, ``-P``, ``-s``: runpy_ref's ``sys.path[0]`` follows the interpreter's rules."""
+    std: CliRun = lab.result(version, "cli", case["id"], "std")
+    ref: CliRun = lab.result(version, "cli", case["id"], "ref")
+    _assert_same(std.comparable(), ref.comparable(), left=" ".join(case["std"]), right=" ".join(case["ref"]))
+    _check_cli_markers(std, ref)
+
+
+# -- the drop-in guarantee: sys.modules['runpy'] = runpy_ref -----------------------------------
+
+
+def _mentions(events: list[dict[str, Any]], name: str) -> bool:
+    return any(name in json.dumps(event.get("data", {})) for event in events)
+
+
+@pytest.mark.parametrize(("version", "case"), _params(s.SHIM))
+def test_shim(lab: Lab, version: str, case: dict[str, Any]) -> None:
+    """The same command with runpy_ref installed as ``runpy`` by sitecustomize, and without."""
+    plain, plain_events = lab.result(version, "shim", case["id"], "noshim")
+    shim, shim_events = lab.result(version, "shim", case["id"], "shim")
+    command = " ".join(case["argv"])
+    _assert_same(plain.comparable(), shim.comparable(), left=command, right=command + "  [runpy_ref shim]")
+    # Proof that runpy_ref really did the work on the shim side, and only there.
+    assert plain_events == [] and not any(m["marker_runpy"] == "runpy_ref" for m in plain.markers)
+    assert all(m["marker_runpy"] == "runpy_ref" for m in shim.markers), shim.markers
+    assert shim_events and _mentions(shim_events, case["traced"]), (
+        f"the shim's trace does not mention {case['traced']!r}: runpy_ref was not used\n{shim_events}"
+    )
