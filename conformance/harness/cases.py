@@ -77,7 +77,8 @@ def validate(data: dict[str, Any], source: Path) -> None:
     _check(not unknown, source, f"unknown keys {sorted(unknown)}")
     for key in ("id", "title", "behaviours", "cite"):
         _check(key in data, source, f"missing {key!r}")
-    _check(isinstance(data["behaviours"], list) and data["behaviours"], source, "behaviours must be a non-empty list")
+    _check(isinstance(data["behaviours"], list) and bool(data["behaviours"]), source,
+           "behaviours must be a non-empty list")
     try:
         rules.validate(data.get("applies", "*"))
         for item in data.get("expect", []):

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Conformance probe: one public runpy API call, one observation record.
 
 Usage (run by the *target* interpreter, never imported by the driver)::
@@ -41,7 +40,7 @@ def _subst(value, fixture):
 
 
 try:
-    basestring_types = (str, unicode)  # noqa: F821  (Python 2)
+    basestring_types = (str, unicode)
 except NameError:
     basestring_types = (str,)
 

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """In-process recorder, copied into every fixture tree as ``_rec.py``.
 
 Why a separate module: the code under test must report what it sees *from
@@ -24,7 +23,7 @@ KEPT = {}
 _MAX_DEPTH = 4
 
 try:
-    _text_type = unicode  # noqa: F821  (Python 2)
+    _text_type = unicode
     _PY2 = True
 except NameError:
     _text_type = str

@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from .catalogue import Catalogue
 from .cases import Case
+from .catalogue import Catalogue
 from .impls import Implementation
 from .runner import PROBE, STATUSES, CellResult
 
@@ -115,7 +115,9 @@ td.l{text-align:left;max-width:30em}tr.sec td{background:#eee;font-weight:bold;t
 nav a{margin-right:1em}.view{display:none}.view.on{display:block}
 """
 _JS = """
-function show(id){document.querySelectorAll('.view').forEach(function(v){v.classList.toggle('on',v.id===id)});}
+function show(id){
+  document.querySelectorAll('.view').forEach(function(v){v.classList.toggle('on', v.id === id)});
+}
 """
 
 
@@ -167,7 +169,9 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
     for entry in cat.entries:
         if entry.section != section:
             section = entry.section
-            grouped.append(f'<tr class="sec"><td colspan="{len(columns) + 1}">{html.escape(section)}</td></tr>')
+            grouped.append(
+                f'<tr class="sec"><td colspan="{len(columns) + 1}">{html.escape(section)}</td></tr>'
+            )
         row, disagrees = behaviour_row(entry.id, entry.title, entry.documented)
         grouped.append(row)
         if disagrees:
@@ -241,18 +245,25 @@ def write_replays(results: list[CellResult], root: Path) -> list[Path]:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         shutil.copytree(r.fixture_dir, folder / "fixture")
-        lines = ["#!/bin/sh", "# Replay of one conformance cell; run from anywhere.", 'here=$(cd "$(dirname "$0")" && pwd)']
+        lines = [
+            "#!/bin/sh",
+            "# Replay of one conformance cell; run from anywhere.",
+            'here=$(cd "$(dirname "$0")" && pwd)',
+        ]
         if r.request is not None:
             shutil.copy(PROBE, folder / "probe.py")
             (folder / "request.json").write_text(json.dumps(r.request, indent=1) + "\n")
             exe = r.command[0] if r.command else "python"
-            lines.append(f'cd "$here" && {shlex.quote(exe)} -E -s probe.py request.json && cat observation.json')
+            lines.append(
+                f'cd "$here" && {shlex.quote(exe)} -E -s -S probe.py request.json && cat observation.json'
+            )
         elif r.command:
             env = " ".join(f"{k}={shlex.quote(v)}" for k, v in (r.env or {}).items()
                            if k != "RUNPY_CONFORMANCE_RECORD")
             cmd = " ".join(shlex.quote(a.replace(r.fixture_dir, "$here/fixture")) for a in r.command)
             rel = Path(r.cwd or r.fixture_dir).relative_to(r.fixture_dir) if r.cwd else Path(".")
-            lines.append(f'cd "$here/fixture/{rel}" && RUNPY_CONFORMANCE_RECORD="$here/records.jsonl" {env} {cmd}')
+            record = 'RUNPY_CONFORMANCE_RECORD="$here/records.jsonl"'
+            lines.append(f'cd "$here/fixture/{rel}" && {record} {env} {cmd}')
             lines.append('echo "exit status: $?"; cat "$here/records.jsonl" 2>/dev/null')
         (folder / "run.sh").write_text("\n".join(lines) + "\n")
         (folder / "run.sh").chmod(0o755)

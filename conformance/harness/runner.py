@@ -252,7 +252,8 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             prep = {"fixture": "fixture", "output": "prepared.json", "compile": request["compile"],
                     "prepare_only": True}
             (workdir / "prepare.json").write_text(json.dumps(prep))
-            proc = _run([impl.interp.exe, "-E", "-s", "-S", str(PROBE), "prepare.json"], workdir, env, timeout)
+            prep_cmd = [impl.interp.exe, "-E", "-s", "-S", str(PROBE), "prepare.json"]
+            proc = _run(prep_cmd, workdir, env, timeout)
             if proc.returncode != 0:
                 raise _Crash("fixture compile step failed: " + _text(proc.stderr)[-2000:])
         cmd = impl.cli_command(case.call, str(fixture))

@@ -32,8 +32,8 @@ VARIANTS: dict[str, tuple[str, str, set[str]]] = {
     "wrong_package": (
         "__package__ = pkg_name,",
         "__package__ = mod_name,  # broken",
-        {"run-module-basic-toplevel", "run-module-submodule", "run-module-package-main", "run-module-relative-import",
-         "run-path-script-basic", "run-path-directory"},
+        {"run-module-basic-toplevel", "run-module-submodule", "run-module-package-main",
+         "run-module-relative-import", "run-path-script-basic", "run-path-directory"},
     ),
     "no_runtime_warning": (
         "warn(RuntimeWarning(msg))",
@@ -48,7 +48,8 @@ VARIANTS: dict[str, tuple[str, str, set[str]]] = {
     "temp_module_left_registered": (
         "del sys.modules[self.mod_name]",
         "pass  # broken: temporary module stays in sys.modules",
-        {"run-module-alter-sys", "run-path-script-basic", "run-path-exception-restores", "run-path-script-run-name"},
+        {"run-module-alter-sys", "run-path-script-basic", "run-path-exception-restores",
+         "run-path-script-run-name"},
     ),
 }
 

@@ -16,7 +16,9 @@ BASIC = {
     "fixture": {"mod.py": SNAP},
     "setup": {"sys_path": ["{fixture}"]},
     "call": {"api": "run_module", "args": ["mod"]},
-    "expect": [{"outcome": "returned", "records": {"main": {"__name__": "mod", "__file__": "{fixture}/mod.py"}}}],
+    "expect": [
+        {"outcome": "returned", "records": {"main": {"__name__": "mod", "__file__": "{fixture}/mod.py"}}}
+    ],
 }
 
 
@@ -82,7 +84,8 @@ def test_cli_template_without_a_form_is_skipped_and_api_is_na(tmp_path):
                 "expect": [{"returncode": 0}]}
     assert run_cell(make_case(cli_path), impl, tmp_path / "a", []).status == "SKIP"
     assert run_cell(make_case(BASIC), impl, tmp_path / "b", []).status == "N/A"
-    cli_mod = {"id": "t-cli-m", "fixture": {"m.py": SNAP}, "call": {"cli": "module", "module": "m", "argv": ["x"]},
+    cli_mod = {"id": "t-cli-m", "fixture": {"m.py": SNAP},
+               "call": {"cli": "module", "module": "m", "argv": ["x"]},
                "expect": [{"returncode": 0, "records": {"main": {"argv": ["{fixture}/m.py", "x"]}}}]}
     assert run_cell(make_case(cli_mod), impl, tmp_path / "c", []).status == "PASS"
 
