@@ -20,7 +20,6 @@ from types import ModuleType, TracebackType
 from typing import IO, Any
 
 from . import pipeline
-from .sinks import JsonLinesSink, TextSink
 from .stages import InsertPath, ReplaceArgv, SetModule, active_stages, altered
 from .trace import TraceSinkError, tracing
 
@@ -148,6 +147,8 @@ def main(argv: list[str] | None = None, *, lasting: bool = False) -> int:
             return _fail(f"cannot write trace file {parsed.trace_file!r}: {exc.strerror or exc}", 2)
         if stream is None:
             return _launch(parsed, lasting)
+        from .sinks import JsonLinesSink, TextSink  # here: an untraced run need not import json
+
         sink = (JsonLinesSink if parsed.trace_format == "json" else TextSink)(stream)
         status = 1
         try:
