@@ -1,8 +1,8 @@
 """Performance figures for runpy_ref: ratios against CPython's own runpy.
 
 Every figure compares two things measured in the same run, one after the
-other, round by round (A B A B ...), so that drift in the machine (a noisy
-neighbour, a CPU changing speed) hits both sides alike.  For each side the
+other, round by round (A B, B A, A B ...), so that drift in the machine (a
+noisy neighbour, a CPU changing speed) hits both sides alike.  For each side the
 script reports the median and the minimum over the rounds; the figure is the
 ratio of the medians.
 
@@ -134,11 +134,17 @@ Timer = Callable[[], "tuple[float, float]"]
 
 
 def interleave(pair: Pair, runs: int, a: Timer, b: Timer) -> Pair:
-    """Measure ``a`` and ``b`` alternately, ``runs`` times each, after one warm-up."""
+    """Measure ``a`` and ``b`` alternately, ``runs`` times each, after one warm-up.
+
+    Rounds alternate the order too (A B, B A, A B ...): whichever side runs
+    second in a round was seen to gain or lose a few per cent from what ran
+    just before it, and alternating cancels that.
+    """
     a()
     b()
-    for _ in range(runs):
-        for timer, wall, cpu in ((a, pair.a, pair.a_cpu), (b, pair.b, pair.b_cpu)):
+    for round_number in range(runs):
+        sides = [(a, pair.a, pair.a_cpu), (b, pair.b, pair.b_cpu)]
+        for timer, wall, cpu in sides if round_number % 2 == 0 else sides[::-1]:
             wall_ms, cpu_ms = timer()
             wall.append(wall_ms)
             cpu.append(cpu_ms)
