@@ -133,7 +133,8 @@ def _run(record: RunStarted) -> Iterator[None]:
     try:
         yield
     except SystemExit as exc:
-        tracer.end_run(RunFinished(record.api, "exit", f"SystemExit({exc.code!r})"))
+        code = safe_repr(exc.code, limit=sys.maxsize)  # the tracer bounds the whole text, once
+        tracer.end_run(RunFinished(record.api, "exit", f"SystemExit({code})"))
         raise
     except BaseException as exc:
         tracer.end_run(RunFinished(record.api, "raised", type(exc).__name__))

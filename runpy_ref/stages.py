@@ -123,10 +123,16 @@ def _report_failure(name: str, exc: BaseException) -> None:
         exc._runpy_ref_reported = True  # type: ignore[attr-defined]
     except AttributeError:  # pragma: no cover - exceptions with __slots__
         pass
-    tracer.emit(
-        StageFailed(name, type(exc).__name__, str(exc), ids=_error_ids(str(exc))),
-        stage=name,
-    )
+    message = _message(exc)
+    tracer.emit(StageFailed(name, type(exc).__name__, message, ids=_error_ids(message)), stage=name)
+
+
+def _message(exc: BaseException) -> str:
+    """``str(exc)``, except that a raising ``__str__`` must not replace the user's exception."""
+    try:
+        return str(exc)
+    except Exception as error:
+        return f"<{type(exc).__name__} message; str() raised {type(error).__name__}>"
 
 
 def _error_ids(message: str) -> tuple[str, ...]:

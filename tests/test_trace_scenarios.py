@@ -63,6 +63,12 @@ FILES = {
     "ts_warn/__init__.py": "from . import leaf",
     "ts_warn/leaf.py": "",
     "ts_argv.py": "import sys\nprint(sys.argv)",
+    "ts_exit_loud.py": "from ts_loud import LoudRepr\nraise SystemExit(LoudRepr())",
+    "ts_exit_huge.py": "raise SystemExit('x' * 100_000)",
+    "ts_bad_str.py": (
+        "class BadStr(Exception):\n    def __str__(self):\n        raise ZeroDivisionError\nraise BadStr()"
+    ),
+    "ts_loud.py": "class LoudRepr:\n    def __repr__(self):\n        raise RuntimeError('repr exploded')",
 }
 
 
@@ -96,6 +102,9 @@ SCENARIOS = {
     "path_no_main": lambda r: runpy_ref.run_path(str(r / "ts_nomain")),
     "path_missing": lambda r: runpy_ref.run_path(str(r / "absent.py")),
     "private_helpers": lambda r: runpy_ref._run_module_code(compile("", "f", "exec"), None, "ts_priv"),
+    "exit_loud_repr": lambda r: runpy_ref.run_module("ts_exit_loud", alter_sys=True),
+    "exit_huge": lambda r: runpy_ref.run_path(str(r / "ts_exit_huge.py")),
+    "raise_bad_str": lambda r: runpy_ref.run_module("ts_bad_str"),
     "cli_module": lambda r: cli.main(["ts_argv", "a", "b"]),
     "cli_path": lambda r: cli.main(["--path", str(r / "ts_mod.py")]),
     "cli_dir": lambda r: cli.main(["--path", str(r / "ts_dir")]),
@@ -314,3 +323,38 @@ def test_a_failing_sink_with_a_raising_program_reraises_the_program_error(root):
         with tracing(Broken()):
             runpy_ref.run_module("ts_raise", alter_sys=True)
     assert "ts_raise" not in sys.modules
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [("ts_exit_loud", SystemExit), ("ts_bad_str", Exception), ("ts_exit_huge", SystemExit)],
+)
+def test_tracing_never_replaces_the_programs_exception(root, module, expected):
+    # A SystemExit code whose repr raises, or an exception whose str raises,
+    # must reach the caller exactly as it does untraced.
+    with pytest.raises(expected) as untraced:
+        runpy_ref.run_module(module)
+    with tracing() as tracer, pytest.raises(expected) as traced:
+        runpy_ref.run_module(module)
+    assert type(traced.value).__qualname__ == type(untraced.value).__qualname__
+    assert type(traced.value).__name__ in ("SystemExit", "BadStr")
+    finished = tracer.events[-1]
+    assert finished.event == "run_finished" and is_plain(finished.data)
+
+
+def test_unprintable_values_become_markers_in_the_trace(root):
+    tracer, _ = run_scenario("exit_loud_repr", root)
+    finished = [e for e in tracer.events if e.event in ("exec_finished", "run_finished")]
+    assert finished[0].data["exit_code"] == "<LoudRepr object; repr raised RuntimeError>"
+    assert finished[1].data["exception"] == "SystemExit(<LoudRepr object; repr raised RuntimeError>)"
+    tracer, _ = run_scenario("raise_bad_str", root)
+    failed = [e for e in tracer.events if e.event == "stage_failed"]
+    assert [e.data["message"] for e in failed] == ["<BadStr message; str() raised ZeroDivisionError>"]
+
+
+def test_huge_values_are_cut_with_the_marker(root):
+    tracer, _ = run_scenario("exit_huge", root)
+    exit_code = next(e for e in tracer.events if e.event == "exec_finished").data["exit_code"]
+    assert exit_code == "x" * trace.REPR_LIMIT + "...<100000 chars>"
+    exception = tracer.events[-1].data["exception"]
+    assert exception.endswith("...<100014 chars>") and len(exception) < 200
