@@ -234,7 +234,8 @@ SHIM = (
     "if os.environ.get('SHIM_TRACE'):\n"
     "    from runpy_ref.sinks import JsonLinesSink\n"
     "    _stream = open(os.environ['SHIM_TRACE'], 'w', buffering=1, encoding='utf-8')\n"
-    "    runpy_ref.tracing(JsonLinesSink(_stream), keep=False).__enter__()\n"
+    "    _tracing = runpy_ref.tracing(JsonLinesSink(_stream), keep=False)  # kept: closing it ends tracing\n"
+    "    _tracing.__enter__()\n"
 )
 """``shim/sitecustomize.py``: swap runpy_ref in for runpy at start-up.
 

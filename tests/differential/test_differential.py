@@ -136,7 +136,13 @@ def test_cli(lab: Lab, version: str, case: dict[str, Any]) -> None:
     """``python -m MOD`` / ``python FILE`` against ``python -m runpy_ref [--path] ...``."""
     std: CliRun = lab.result(version, "cli", case["id"], "std")
     ref: CliRun = lab.result(version, "cli", case["id"], "ref")
-    _assert_same(std.comparable(), ref.comparable(), left=" ".join(case["std"]), right=" ".join(case["ref"]))
+    left, right = std.comparable(), ref.comparable()
+    reason = case.get("location_differs", {}).get(version)
+    if reason:  # a documented deviation: the error's location only; its last line must still agree
+        assert left["stderr"][-1:] == right["stderr"][-1:], (left["stderr"], right["stderr"])
+        assert left["stderr"] != right["stderr"], f"deviation gone, update the scenario: {reason}"
+        left["stderr"] = right["stderr"] = ["<location not compared: %s>" % reason]
+    _assert_same(left, right, left=" ".join(case["std"]), right=" ".join(case["ref"]))
     _check_cli_markers(std, ref)
 
 
