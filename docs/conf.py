@@ -25,7 +25,7 @@ import runpy_ref  # noqa: E402 - after the path set-up above
 
 project = "runpy_ref"
 author = "the runpy_ref authors"
-copyright = "the runpy_ref authors"  # noqa: A001 - Sphinx's name for it
+copyright = "the runpy_ref authors"
 release = version = runpy_ref.__version__
 
 extensions = [
@@ -87,6 +87,7 @@ html_theme = "furo"
 html_title = f"runpy_ref {release}"
 html_static_path = ["_static"]
 html_css_files = ["runpy_ref.css"]
+html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
 html_theme_options = {
     "source_repository": "",

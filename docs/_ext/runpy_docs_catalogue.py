@@ -28,17 +28,16 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from runpy_docs_trace import behaviour_ref, table
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
-
-from runpy_docs_trace import behaviour_ref, table
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CATALOGUE = ROOT / "conformance" / "catalogue" / "behaviours.json"
@@ -152,7 +151,7 @@ def badge(text: str, kind: str) -> nodes.inline:
 
 class _CatalogueDirective(SphinxDirective):
     required_arguments = 0
-    option_spec = {"section": directives.unchanged_required}
+    option_spec: ClassVar[dict[str, Any]] = {"section": directives.unchanged_required}
 
     def entries(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         self.env.note_dependency(str(CATALOGUE))
@@ -362,7 +361,7 @@ def status_cell(statuses: list[str]) -> nodes.entry:
 class ConformanceMatrix(SphinxDirective):
     """Summary, behaviour x implementation matrix, and the cells that did not pass."""
 
-    option_spec = {"view": directives.unchanged}
+    option_spec: ClassVar[dict[str, Any]] = {"view": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         view = self.options.get("view", "all")

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from runpy_docs_catalogue import cell, para
+from runpy_docs_trace import behaviour_ref, table
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
-
-from runpy_docs_catalogue import cell, para
-from runpy_docs_trace import behaviour_ref, table
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCHEMA = ROOT / "runpy_ref" / "schema" / "trace-1.schema.json"
@@ -141,12 +140,13 @@ class ProfileTable(SphinxDirective):
                 continue
             values = [getattr(PROFILES[v], field.name) for v in versions]
             changes = len({json.dumps(v, default=str) for v in values}) > 1
+            marked = ["profile-changes"] if changes else []
             shown = []
             for value in values:
                 text = ", ".join(value) if isinstance(value, tuple) else repr(value)
-                shown.append(cell(para(nodes.literal(text=text)), classes=["profile-changes"] if changes else []))
-            rows.append((["profile-row"], [cell(para(py_ref(f"runpy_ref.profiles.Profile.{field.name}",
-                                                            field.name, "attr")))] + shown))
+                shown.append(cell(para(nodes.literal(text=text)), classes=marked))
+            flag = cell(para(py_ref(f"runpy_ref.profiles.Profile.{field.name}", field.name, "attr")))
+            rows.append((["profile-row"], [flag, *shown]))
         return [table(["flag", *versions], rows, ["profile-table"], [26] + [14] * len(versions))]
 
 

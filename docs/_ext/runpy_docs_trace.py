@@ -49,7 +49,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -240,8 +240,13 @@ def _cell(*children: nodes.Node, classes: list[str] | None = None) -> nodes.entr
 
 def table(headers: list[str], rows: list[tuple[list[str], list[nodes.entry]]], classes: list[str],
           widths: list[int]) -> nodes.table:
-    """A docutils table: ``rows`` are ``(row classes, cells)``."""
+    """A docutils table: ``rows`` are ``(row classes, cells)``.
+
+    Smart quotes are off inside: the cells quote Python values, and a curly
+    quote in ``'shop.cart'`` would no longer be the repr a reader can paste.
+    """
     tbl = nodes.table(classes=classes)
+    tbl["support_smartquotes"] = False
     group = nodes.tgroup(cols=len(headers))
     tbl += group
     for width in widths:
@@ -297,7 +302,7 @@ class RunpyTrace(SphinxDirective):
     """See the module docstring."""
 
     has_content = True
-    option_spec = {
+    option_spec: ClassVar[dict[str, Any]] = {
         "golden": directives.unchanged_required,
         "call": directives.unchanged,
         "cli": directives.unchanged,
@@ -343,9 +348,14 @@ class RunpyTrace(SphinxDirective):
 
     # -- checks --------------------------------------------------------------------------
 
+    @property
+    def golden_dir(self) -> Path:
+        return Path(self.config.runpy_trace_golden_dir)
+
     def _note_dependencies(self, name: str) -> None:
         """Re-read the page when the code or the golden file changes (incremental builds)."""
-        for path in sorted(PACKAGE_DIR.glob("*.py")) + [RUNNER, Path(__file__), GOLDEN_DIR / f"{name}.txt"]:
+        own = [RUNNER, Path(__file__), self.golden_dir / f"{name}.txt"]
+        for path in [*sorted(PACKAGE_DIR.glob("*.py")), *own]:
             self.env.note_dependency(str(path))
 
     def _claim_golden(self, name: str) -> None:
@@ -364,23 +374,24 @@ class RunpyTrace(SphinxDirective):
             )
 
     def _compare_golden(self, name: str, text: str) -> None:
-        path = GOLDEN_DIR / f"{name}.txt"
+        path = self.golden_dir / f"{name}.txt"
+        shown = _shown_path(path)
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if old == text:
             return
         if os.environ.get(UPDATE_ENV) == "1":
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            logger.info("runpy-trace: wrote golden file %s", path.relative_to(ROOT))
+            logger.info("runpy-trace: wrote golden file %s", shown)
             return
         if old is None:
             raise GoldenMismatch(
-                f"{self.env.docname}:{self.lineno}: no golden file {path.relative_to(ROOT)}; "
+                f"{self.env.docname}:{self.lineno}: no golden file {shown}; "
                 f"review the trace below, then rebuild with {UPDATE_ENV}=1 to create it.\n{text}"
             )
         diff = "".join(difflib.unified_diff(
             old.splitlines(keepends=True), text.splitlines(keepends=True),
-            fromfile=f"golden {path.relative_to(ROOT)}", tofile="this build",
+            fromfile=f"golden {shown}", tofile="this build",
         ))
         raise GoldenMismatch(
             f"{self.env.docname}:{self.lineno}: the trace {name!r} differs from its golden file. "
@@ -409,13 +420,13 @@ class RunpyTrace(SphinxDirective):
                 listing += caption
             box += listing
         box += nodes.rubric(text=self.options.get("caption", "The call"))
-        box += nodes.literal_block(command, command, language="python" if self.options.get("call") else "shell",
-                                   classes=["runpy-trace-command"])
+        language = "python" if self.options.get("call") else "shell"
+        box += nodes.literal_block(command, command, language=language, classes=["runpy-trace-command"])
         header = report["header"]
         interp = header["interpreter"]
         box += nodes.rubric(
             text=f"The trace ({interp['implementation']} {interp['version']}, profile {header['profile']}, "
-                 f"deterministic; checked against _golden/{name}.txt)"
+                 f"deterministic; checked against {_shown_path(self.golden_dir / f'{name}.txt')})"
         )
         box += trace_table(events)
         ending = nodes.paragraph(classes=["runpy-trace-outcome"])
@@ -431,6 +442,13 @@ class RunpyTrace(SphinxDirective):
             box += nodes.literal_block(report["output"], report["output"], language="text",
                                        classes=["runpy-trace-output"])
         return [box]
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _init_env(app: Sphinx, env: Any, docnames: Any) -> None:
@@ -451,13 +469,14 @@ def _merge(app: Sphinx, env: Any, docnames: Any, other: Any) -> None:
 def _unused_goldens(app: Sphinx, env: Any) -> None:
     """A golden file no page uses is a leftover: say so (an error under -W)."""
     used = set(getattr(env, "runpy_trace_goldens", {}))
-    for path in sorted(GOLDEN_DIR.glob("*.txt")):
+    for path in sorted(Path(app.config.runpy_trace_golden_dir).glob("*.txt")):
         if path.stem not in used:
-            logger.warning("runpy-trace: golden file %s is used by no page", path.relative_to(ROOT),
+            logger.warning("runpy-trace: golden file %s is used by no page", _shown_path(path),
                            type="runpy", subtype="golden")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("runpy_trace_golden_dir", str(GOLDEN_DIR), "env", types=(str,))
     app.add_crossref_type("behaviour", "behaviour", indextemplate="pair: %s; behaviour")
     app.add_directive("runpy-trace", RunpyTrace)
     app.connect("env-before-read-docs", _init_env)

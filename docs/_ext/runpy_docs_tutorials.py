@@ -71,7 +71,7 @@ def sync(app: Sphinx, config: Config) -> None:
         toc = (f"{MARKER}\n\n:::{{note}}\nNo lesson has been written into `tutorials/` yet; "
                "this page lists them as soon as they exist.\n:::\n")
     _write_if_changed(STUBS / "_lessons.md", toc)
-    patterns = list(config.exclude_patterns) + ["tutorials/_lessons.md"]
+    patterns = [*config.exclude_patterns, "tutorials/_lessons.md"]
     if LESSONS.is_dir():
         for sub in sorted(p for p in LESSONS.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
             link = STUBS / sub.name

@@ -1,0 +1,158 @@
+"""The runpy-trace directive: fixtures, normalisation, and the golden-file contract.
+
+The integration tests build a one-page Sphinx project in a temporary
+directory, so they check what matters to a reader of the docs: a trace that
+differs from its golden file stops the build with a diff, the update switch
+writes the file, and a run that ends differently from what the page declares
+is an error too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sphinx")
+
+import runpy_docs_trace as rt
+
+EXT = Path(rt.__file__).resolve().parent
+
+
+# -- fixtures ------------------------------------------------------------------------
+
+
+def test_parse_fixture_splits_files_and_keeps_bodies() -> None:
+    lines = ["# file: pkg/__init__.py", "# file: pkg/mod.py", "x = 1", "", "print(x)", "# file: d/"]
+    files = rt.parse_fixture(lines)
+    assert files == {"pkg/__init__.py": "", "pkg/mod.py": "x = 1\n\nprint(x)\n", "d/": ""}
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["print('lost')", "# file: a.py"], "before the first"),
+        (["# file: /etc/passwd"], "bad fixture path"),
+        (["# file: ../escape.py"], "bad fixture path"),
+        (["# file:"], "bad fixture path"),
+    ],
+)
+def test_parse_fixture_rejects_bad_input(lines: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        rt.parse_fixture(lines)
+
+
+def test_write_fixture_creates_tree(tmp_path: Path) -> None:
+    rt.write_fixture(tmp_path, {"a/b.py": "x = 1\n", "empty/": ""})
+    assert (tmp_path / "a" / "b.py").read_text() == "x = 1\n"
+    assert (tmp_path / "empty").is_dir()
+
+
+def test_normalise_hides_machine_paths(tmp_path: Path) -> None:
+    text = f"{tmp_path}/m.py {rt.PACKAGE_DIR}/stages.py {rt.RUNNER} {sys.executable}"
+    assert rt.normalise(text, tmp_path) == "<root>/m.py <runpy_ref>/stages.py caller.py <python>"
+
+
+def test_shorten_warnings_drops_location_and_source_line() -> None:
+    output = ("before\n<runpy_ref>/stages.py:198: RuntimeWarning: 'p.m' found\n"
+              "  warn(RuntimeWarning(message))\nafter\n")
+    assert rt.shorten_warnings(output) == "before\nRuntimeWarning: 'p.m' found\nafter\n"
+
+
+def test_run_api_traces_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    rt.write_fixture(tmp_path, {"m.py": "print('hi from', __name__)\n"})
+    report = rt.run_api(tmp_path, 'run_module("m")', ["caller.py"], ["__name__"])
+    events = [rt.to_event(r) for r in report["events"]]
+    assert events[0].event == "run_started"
+    assert events[-1].event == "run_finished"
+    assert report["outcome"] == "returned"
+    assert report["output"] == "hi from m\n"
+    assert report["result"] == {"__name__": "m"}
+    text = rt.golden_text('run_module("m")', report, events)
+    assert "<root>/m.py" in text and str(tmp_path) not in text
+
+
+def test_run_cli_traces_python_m(tmp_path: Path) -> None:
+    rt.write_fixture(tmp_path, {"m.py": "import sys; sys.exit(4)\n"})
+    report = rt.run_cli(tmp_path, ["m"])
+    assert report["outcome"] == "exit 4"
+    assert report["header"]["schema"] == "runpy_ref.trace"
+    assert any(r["event"] == "exec_finished" and r["data"]["outcome"] == "exit" for r in report["events"])
+
+
+# -- the golden-file contract, through real Sphinx builds ---------------------------------
+
+PAGE = """\
+Test
+====
+
+.. runpy-trace::
+   :golden: demo
+   :call: run_module("m"){expect}
+
+   # file: m.py
+   print({text!r})
+"""
+
+
+def _project(tmp_path: Path, text: str = "hello", expect: str = "") -> Path:
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    (src / "conf.py").write_text(textwrap.dedent(f"""\
+        import sys
+        sys.path[:0] = [{str(EXT)!r}, {str(rt.ROOT)!r}]
+        extensions = ["runpy_docs_trace"]
+        runpy_trace_golden_dir = {str(tmp_path / "golden")!r}
+        """))
+    expect_line = f"\n   :expect: {expect}" if expect else ""
+    (src / "index.rst").write_text(PAGE.format(text=text, expect=expect_line))
+    return src
+
+
+def _build(src: Path, update: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != rt.UPDATE_ENV}
+    if update:
+        env[rt.UPDATE_ENV] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-E", "-q", "-b", "html", str(src), str(src.parent / "out")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+
+
+def test_missing_golden_fails_the_build(tmp_path: Path) -> None:
+    proc = _build(_project(tmp_path))
+    assert proc.returncode != 0
+    assert "no golden file" in proc.stderr
+
+
+def test_update_writes_golden_and_next_build_passes(tmp_path: Path) -> None:
+    src = _project(tmp_path)
+    assert _build(src, update=True).returncode == 0
+    golden = (tmp_path / "golden" / "demo.txt").read_text()
+    assert golden.startswith('$ run_module("m")\n')
+    assert "--- output ---\nhello\n" in golden
+    proc = _build(src)
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "out" / "index.html").read_text()
+    assert 'class="trace-what">run_module(\'m\', alter_sys=False)</p>' in html  # straight quotes
+    assert '"event":' not in html  # rendered as a table, not dumped as JSON
+
+
+def test_changed_behaviour_fails_with_a_diff(tmp_path: Path) -> None:
+    assert _build(_project(tmp_path, "hello"), update=True).returncode == 0
+    proc = _build(_project(tmp_path, "changed"))
+    assert proc.returncode != 0
+    assert "differs from its golden file" in proc.stderr
+    assert "-hello" in proc.stderr and "+changed" in proc.stderr
+
+
+def test_undeclared_failure_is_an_error(tmp_path: Path) -> None:
+    src = _project(tmp_path, expect="raised ImportError")
+    proc = _build(src, update=True)
+    assert proc.returncode != 0
+    assert "was declared to end with 'raised ImportError' but ended with 'returned'" in proc.stderr
