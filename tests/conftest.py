@@ -34,10 +34,30 @@ def clean_sys():
         sys.argv[:] = argv
         sys.path[:] = path
         for name in set(sys.modules) - set(modules):
-            del sys.modules[name]
+            if _is_fixture_module(name, sys.modules[name]):
+                del sys.modules[name]
         sys.modules.update(modules)
         sys.modules["__main__"] = main
         importlib.invalidate_caches()
+
+
+_LIBRARY_PREFIXES = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix})
+
+
+def _is_fixture_module(name: str, module: object) -> bool:
+    """True for modules a test's code imported from its own files.
+
+    runpy_ref's own submodules and the standard library, imported lazily for
+    the first time during a test, stay: dropping them would give the next
+    importer a second copy with different classes (a monkeypatch applied to
+    one would miss the other).
+    """
+    if name == "runpy_ref" or name.startswith("runpy_ref."):
+        return False
+    origin = getattr(getattr(module, "__spec__", None), "origin", None)
+    if origin in ("built-in", "frozen"):
+        return False
+    return not (isinstance(origin, str) and origin.startswith(_LIBRARY_PREFIXES))
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -449,6 +449,48 @@ def test_program_sees_what_python_m_shows(progdir, native, ours):
     assert json.loads(actual.stdout) == json.loads(expected.stdout)
 
 
+@pytest.mark.parametrize(
+    ("native", "ours"),
+    [
+        (["-m", "no_such_module_here"], ["no_such_module_here"]),
+        (["-m", ".relative"], [".relative"]),
+        (["-m", "nomain"], ["nomain"]),
+        (["-m", "syntax_err"], ["syntax_err"]),
+        (["emptydir"], ["--path", "emptydir"]),
+        (["empty.zip"], ["--path", "empty.zip"]),
+        (["missing.py"], ["--path", "missing.py"]),
+        (["probe.py/inner.py"], ["--path", "probe.py/inner.py"]),
+        (["bad.pyc"], ["--path", "bad.pyc"]),
+        (["syntax_err.py"], ["--path", "syntax_err.py"]),
+        (["quitter.py"], ["--path", "quitter.py"]),
+        (["-m", "quitter"], ["quitter"]),
+    ],
+)
+def test_failures_match_the_interpreter(progdir, native, ours):
+    """Status and stderr are those of the interpreter's own ``python X`` / ``python -m X``."""
+    (progdir / "nomain").mkdir()
+    (progdir / "nomain" / "__init__.py").write_text("")
+    (progdir / "emptydir").mkdir()
+    with zipfile.ZipFile(progdir / "empty.zip", "w") as zf:
+        zf.writestr("readme.txt", "")
+    (progdir / "bad.pyc").write_bytes(b"not bytecode at all")
+    # Not an unexpected-EOF error: for those, 3.9's `python FILE` (tokenizing the
+    # open file) reports the line after the last, while compile() - used by
+    # runpy.run_path and runpy_ref alike - reports the last line.
+    (progdir / "syntax_err.py").write_text("x = = 1\n")
+    (progdir / "quitter.py").write_text("import sys\nsys.exit('quitting: ' + sys.argv[0])\n")
+    expected = python(*native, cwd=progdir)
+    actual = python("-m", "runpy_ref", *ours, cwd=progdir)
+    assert actual.returncode == expected.returncode != 0
+    if "syntax_err" in native[-1] and native[0] == "-m":
+        # python -m shows frozen runpy frames above importlib's; runpy_ref hides its own
+        assert actual.stderr.splitlines()[-4:] == expected.stderr.splitlines()[-4:]
+        assert "runpy_ref" not in actual.stderr
+    else:
+        assert actual.stderr == expected.stderr
+    assert actual.stdout == expected.stdout == ""
+
+
 def test_missing_module_line_matches_python_m(progdir):
     expected = python("-m", "no_such_module_here", cwd=progdir)
     actual = python("-m", "runpy_ref", "no_such_module_here", cwd=progdir)
