@@ -18,11 +18,35 @@ _LAB: Lab | None = None
 _FOUND = {version: find_interpreter(version) for version in VERSIONS}
 
 
+_WANTED: set[tuple[str, ...]] | None = None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Remember which child processes the selected tests need (``-k`` runs start fewer)."""
+    global _WANTED
+    wanted: set[tuple[str, ...]] = set()
+    for item in session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        name = getattr(item, "originalname", item.name)
+        version, case = params.get("version"), params.get("case")
+        if name in ("test_api", "test_documented_deviation_code_deletes_its_temporary_module"):
+            wanted |= {(version, "api", "runpy"), (version, "api", "runpy_ref")}
+        elif name == "test_api_scenarios_are_all_compared":
+            wanted |= {(v, "api", impl) for v in VERSIONS for impl in ("runpy", "runpy_ref")}
+        elif name == "test_private_helper_signatures":
+            wanted.add((version, "signatures"))
+        elif name in ("test_cli", "test_cli_isolation_flags"):
+            wanted |= {(version, "cli", case["id"], side) for side in ("std", "ref")}
+        elif name == "test_shim":
+            wanted |= {(version, "shim", case["id"], side) for side in ("shim", "noshim")}
+    _WANTED = wanted
+
+
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
     global _LAB
     _LAB = Lab()
-    _LAB.start()
+    _LAB.start(_WANTED)
     yield _LAB
     _LAB.close()
 

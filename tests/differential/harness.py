@@ -179,31 +179,40 @@ class Lab:
     def missing(self) -> list[str]:
         return [v for v, i in self.interpreters.items() if not i.python]
 
-    def start(self) -> None:
-        """Submit all the work at once: builds first, then batches and command lines."""
+    def start(self, wanted: set[tuple[str, ...]] | None = None) -> None:
+        """Submit the work at once (only ``wanted`` jobs if given): builds first, then the rest.
+
+        Keys are ``(version, "api", impl)``, ``(version, "signatures")``,
+        ``(version, "cli", case_id, side)`` and ``(version, "shim", case_id, side)``.
+        """
         with self._lock:
             if self._started:
                 return
             self._started = True
-            s = self.scenarios
-            for v in self.available:
+            jobs = [key for key in self.all_jobs() if wanted is None or key in wanted]
+            for v in sorted({key[0] for key in jobs}, key=VERSIONS.index):
                 self.futures[(v, "build")] = self.pool.submit(self._build, v)
-            for v in self.available:
-                for impl in ("runpy", "runpy_ref"):
-                    self.futures[(v, "api", impl)] = self.pool.submit(self._api, v, impl)
-                self.futures[(v, "signatures")] = self.pool.submit(self._signatures, v)
-                for case in s.CLI + s.FLAGS:
-                    if in_versions(case, v):
-                        for side in ("std", "ref"):
-                            self.futures[(v, "cli", case["id"], side)] = self.pool.submit(
-                                self._cli, v, case, side
-                            )
-                for case in s.SHIM:
-                    if in_versions(case, v):
-                        for side in ("shim", "noshim"):
-                            self.futures[(v, "shim", case["id"], side)] = self.pool.submit(
-                                self._shim, v, case, side
-                            )
+            cases = {c["id"]: c for c in self.scenarios.CLI + self.scenarios.FLAGS + self.scenarios.SHIM}
+            for key in jobs:
+                if key[1] == "api":
+                    self.futures[key] = self.pool.submit(self._api, key[0], key[2])
+                elif key[1] == "signatures":
+                    self.futures[key] = self.pool.submit(self._signatures, key[0])
+                elif key[1] == "cli":
+                    self.futures[key] = self.pool.submit(self._cli, key[0], cases[key[2]], key[3])
+                else:
+                    self.futures[key] = self.pool.submit(self._shim, key[0], cases[key[2]], key[3])
+
+    def all_jobs(self) -> list[tuple[str, ...]]:
+        s = self.scenarios
+        jobs: list[tuple[str, ...]] = []
+        for v in self.available:
+            jobs += [(v, "api", "runpy"), (v, "api", "runpy_ref"), (v, "signatures")]
+            jobs += [(v, "cli", c["id"], side) for c in s.CLI + s.FLAGS if in_versions(c, v)
+                     for side in ("std", "ref")]
+            jobs += [(v, "shim", c["id"], side) for c in s.SHIM if in_versions(c, v)
+                     for side in ("shim", "noshim")]
+        return jobs
 
     def result(self, *key: str) -> Any:
         self.start()

@@ -19,9 +19,11 @@ Runs unchanged on CPython 3.9 to 3.13.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import inspect
+import io
 import json
 import os
 import sys
@@ -179,13 +181,14 @@ def perform(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dict[s
     args = resolve(scenario.get("args", []), fix, held)
     kwargs = resolve(scenario.get("kwargs", {}), fix, held)
     fix_tops = {name.partition(".")[0] for name in os.listdir(fix)} | {"_probe"}
-    run_name = kwargs.get("run_name")
-    extra = {"__main__", "<run_path>", "inner"} | ({run_name} if isinstance(run_name, str) else set())
+    names = [kwargs.get("run_name"), args[0] if args else None, args[2] if len(args) > 2 else None]
+    extra = {"__main__", "<run_path>", "inner"} | {name for name in names if isinstance(name, str)}
     argv_before, path_before = list(sys.argv), list(sys.path)
     modules_before = dict(sys.modules)
     result: Any = None
     error: BaseException | None = None
-    with warnings.catch_warnings(record=True) as caught:
+    printed = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
         warnings.simplefilter("always")
         try:
             if fn == "$snippet":
@@ -197,6 +200,7 @@ def perform(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dict[s
         except BaseException as exc:  # every way out is an observation
             error = exc
     observation = {
+        "printed": probe.norm(printed.getvalue()),
         "snaps": probe.SNAPS,
         "result": describe_result(result, probe, held) if error is None else None,
         "exception": describe_exc(error, probe),
