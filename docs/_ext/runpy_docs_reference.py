@@ -42,6 +42,20 @@ def _first_line(doc: str | None) -> str:
     return (doc or "").strip().split("\n\n")[0].replace("\n", " ")
 
 
+_RST_LITERAL = re.compile(r"``(.+?)``")
+
+
+def rst_inline(text: str) -> list[nodes.Node]:
+    """The first paragraph of a docstring: reST ````code```` becomes a literal, the rest text."""
+    out: list[nodes.Node] = []
+    for number, piece in enumerate(_RST_LITERAL.split(text)):
+        if number % 2:
+            out.append(nodes.literal(piece, piece))
+        elif piece:
+            out.append(nodes.Text(piece))
+    return out
+
+
 class TraceEnvelope(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(SCHEMA))
@@ -120,7 +134,7 @@ class TraceEvents(SphinxDirective):
                 cell(para(nodes.literal(text=event))),
                 cell(para("any stage" if stage == "*" else stage)),
                 cell(para(py_ref(f"runpy_ref.records.{cls.__name__}", cls.__name__)),
-                     para(_first_line(cls.__doc__))),
+                     para(*rst_inline(_first_line(cls.__doc__)))),
                 cell(keys),
                 cell(ids),
             ]))
