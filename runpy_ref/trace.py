@@ -282,7 +282,9 @@ def _relative(text: str, root: str | None) -> str:
     slash; the bare root inside a message (``... in '/the/root'``) becomes
     ``<root>``.  The interpreter's own path (``sys.executable``, which
     ``python -m`` puts in its one-line errors) is written ``<python>``: it
-    differs from machine to machine as much as the root does.
+    differs from machine to machine as much as the root does.  So do
+    runpy_ref's own files when the root is elsewhere (``python -m runpy_ref``
+    shows its ``__main__.py`` in ``sys.argv``): they are written ``<runpy_ref>/...``.
     """
     if not root:
         return text
@@ -295,7 +297,13 @@ def _relative(text: str, root: str | None) -> str:
         prefix = root.rstrip(os.sep) + os.sep
         text = re.sub(starts_path + re.escape(prefix), "<root>/", text)
         text = re.sub(starts_path + re.escape(root) + r"(?=['\"\s,;:)\]>]|$)", "<root>", text)
+    if _PACKAGE_DIR in text:
+        text = re.sub(r"(?<![\w.~/>-])" + re.escape(_PACKAGE_DIR + os.sep), "<runpy_ref>/", text)
     return _ADDRESS.sub(" at 0x...", text)
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+"""runpy_ref's own directory, as ``<runpy_ref>`` in deterministic traces."""
 
 
 # -- the tracer ---------------------------------------------------------------
