@@ -22,12 +22,13 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from .catalog import Exercise, project_root
 
-__all__ = ["BAD", "SuiteError", "available", "run", "write_shim"]
+__all__ = ["BAD", "SuiteError", "available", "cases", "run", "write_shim"]
 
 BAD = ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XPASS")
 STUDENT, REFERENCE = "_exercise_student", "_exercise_reference"
@@ -95,24 +96,48 @@ def write_shim(directory: Path, name: str, exercise: Exercise, student: Path | N
     return path
 
 
-def run(
-    modules: list[str], directory: Path, pattern: str = "*", timeout: float = 240.0
-) -> list[dict[str, Any]]:
-    """Run the suite for ``modules`` (found in ``directory``); return its JSON records."""
-    cmd = [sys.executable, "-m", "conformance", "run", "--python", sys.executable, "--path", str(directory),
-           "--case", pattern, "--format", "json", "--no-documented-versions"]
+def cases() -> list[dict[str, Any]]:
+    """The suite's cases (id, group, title, behaviours), from ``python -m conformance list``."""
+    proc = _harness(["list", "--format", "json"], timeout=60)
+    try:
+        return list(json.loads(proc.stdout)["cases"])
+    except (ValueError, KeyError):
+        raise SuiteError("python -m conformance list gave no JSON: " + _tail(proc)) from None
+
+
+def run(modules: list[str], directory: Path, case_ids: list[str], timeout: float = 120.0
+        ) -> list[dict[str, Any]]:
+    """Run the given cases for ``modules`` (found in ``directory``); return the JSON records.
+
+    The command line takes one case pattern, so each case is its own run;
+    the runs go in parallel (they mostly wait for child interpreters).
+    """
+    base = ["run", "--python", sys.executable, "--path", str(directory), "--format", "json",
+            "--no-documented-versions", "--workers", "1"]
     for module in modules:
-        cmd += ["--module", module]
+        base += ["--module", module]
+
+    def one(case_id: str) -> list[dict[str, Any]]:
+        proc = _harness([*base, "--case", case_id], timeout=timeout)
+        try:
+            return list(json.loads(proc.stdout).get("records", []))
+        except ValueError:
+            raise SuiteError(f"the conformance run of {case_id} gave no JSON report: {_tail(proc)}") from None
+
+    workers = max(2, min(8, 2 * (os.cpu_count() or 1)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return [record for records in pool.map(one, case_ids) for record in records]
+
+
+def _harness(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     try:
-        proc = subprocess.run(cmd, cwd=project_root(), capture_output=True, text=True, timeout=timeout,
-                              env=env)
+        return subprocess.run([sys.executable, "-m", "conformance", *args], cwd=project_root(),
+                              capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as exc:
         raise SuiteError(f"the conformance suite did not finish within {timeout:.0f}s") from exc
-    try:
-        data = json.loads(proc.stdout)
-    except ValueError:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise SuiteError("the conformance suite gave no JSON report: " + " | ".join(tail)) from None
-    return list(data.get("records", []))
+
+
+def _tail(proc: subprocess.CompletedProcess[str]) -> str:
+    return " | ".join((proc.stderr or proc.stdout or "").strip().splitlines()[-5:])
