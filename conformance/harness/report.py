@@ -132,8 +132,13 @@ def _cell(statuses: list[str], tip: str, documented: bool = False) -> str:
 
 def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
     """Behaviour x implementation matrix: grouped view, disagreements view, case view."""
-    columns = _columns(results)
+    all_columns = _columns(results)
     executable = {r.impl_label: r.executable for r in results}
+    # Implementations that cannot run on an interpreter at all (e.g. runpy_ref on 2.7)
+    # would only add columns of N/A; they are named below the table instead.
+    unsupported = [c for c in all_columns if executable[c] and all(
+        r.status == "N/A" and " does not support " in r.reason for r in results if r.impl_label == c)]
+    columns = [c for c in all_columns if c not in unsupported]
     by_beh: dict[tuple[str, str], list[CellResult]] = defaultdict(list)
     by_case: dict[tuple[str, str], CellResult] = {}
     cases: dict[str, Case] = {}
@@ -164,6 +169,18 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
                f"{html.escape(title[:90])}</td>{''.join(cells)}</tr>")
         return row, len(seen) > 1
 
+    notes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in results:
+        for note in r.doc_says:
+            where = notes[(r.case.id, note)]
+            if r.impl_label in columns and r.impl_label not in where:
+                where.append(r.impl_label)
+    doc_rows = []
+    for (cid, note), where in sorted(notes.items()):
+        doc_rows.append(f'<tr><td class="l"><b>{html.escape(cid)}</b><br><small>'
+                        f"{html.escape(', '.join(cases[cid].behaviours))}</small></td>"
+                        f'<td class="l">{html.escape(note)}</td>'
+                        f'<td class="l"><small>{html.escape(", ".join(where))}</small></td></tr>')
     grouped, disagreements = [], []
     section = None
     for entry in cat.entries:
@@ -206,10 +223,17 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
 <a href="#" onclick="show('disagree');return false">disagreements only ({len(disagreements)})</a>
 <a href="#" onclick="show('cases');return false">cases</a></nav>
 <div id="grouped" class="view on">{table(grouped)}</div>
-<div id="disagree" class="view"><p>Behaviours whose executable cells do not all have the same status.</p>
-{table(disagreements) if disagreements else '<p>none</p>'}</div>
+<div id="disagree" class="view"><h2>Implementations disagree</h2>
+<p>Behaviours whose executable cells do not all have the same status.</p>
+{table(disagreements) if disagreements else '<p>none</p>'}
+<h2>Documentation disagrees with behaviour</h2>
+<p>Expectations follow the interpreters; the documentation's claim is kept beside them
+(<code>doc_says</code>).</p>
+<table><tr><th>case</th><th>the documentation says</th><th>where</th></tr>
+{''.join(doc_rows)}</table></div>
 <div id="cases" class="view">{table(case_rows)}</div>
-<p><small>{sum(c.values())} executable cells.</small></p>
+<p><small>{sum(c.values())} executable cells. Not shown (the implementation does not support the
+interpreter; every cell N/A): {html.escape(", ".join(unsupported)) or "none"}.</small></p>
 </body></html>
 """
 

@@ -181,10 +181,10 @@ def _api_request(case: Case, impl: Implementation) -> dict[str, Any]:
 
 def not_applicable(case: Case, impl: Implementation) -> str | None:
     """Why a cell is N/A for this implementation, or None if it should run."""
-    if case.doc_only:
-        return "doc-only: " + case.data["reason"]
     if not impl.supported():
         return f"{impl.module} does not support {impl.interp.impl} {impl.interp.version_text}"
+    if case.doc_only:
+        return "doc-only: " + case.data["reason"]
     if not rules.matches(case.applies, impl.target):
         return "case does not apply to this implementation/version"
     if not case.is_cli and impl.kind == "template":
