@@ -113,6 +113,24 @@ def cmd_build_starters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_transcripts(args: argparse.Namespace) -> int:
+    from . import transcripts
+
+    if args.update:
+        for path in transcripts.update():
+            print(f"updated {_rel(path)}")
+        return 0
+    stale = 0
+    for lesson in transcripts.lessons():
+        for block in transcripts.find(lesson):
+            fresh = transcripts.render(block)
+            if transcripts.normalise(fresh) != transcripts.normalise(block.shown):
+                stale += 1
+                print(f"{_rel(lesson)}:{block.start}: the transcript differs from the real output",
+                      file=sys.stderr)
+    return 1 if stale else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m runpy_ref.exercises",
                                 description="Classroom exercises: write runpy stage by stage.")
@@ -139,6 +157,9 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build-starters", help="regenerate the starters from the solutions (instructors)")
     build.add_argument("--check", action="store_true", help="only report starters that are out of date")
     build.set_defaults(func=cmd_build_starters)
+    tr = sub.add_parser("transcripts", help="re-run the lessons' transcripts (instructors)")
+    tr.add_argument("--update", action="store_true", help="rewrite them with the real output")
+    tr.set_defaults(func=cmd_transcripts)
     return p
 
 

@@ -1,0 +1,3 @@
+"""A package: ``python -m greeter NAME`` runs its ``__main__`` submodule."""
+
+GREETING = "Hello"
