@@ -428,10 +428,123 @@ class ConformanceMatrix(SphinxDirective):
                      [25, 25, 10, 40])
 
 
+# -- the timeline graphic ----------------------------------------------------------------------
+
+
+class timeline_graphic(nodes.General, nodes.Element):
+    """Placeholder: replaced by an inline SVG once every catalogue ID has a page."""
+
+
+class BehaviourTimelineGraphic(SphinxDirective):
+    """A Gantt-style chart: for each entry that changed, when it ran, when it was documented."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(CATALOGUE))
+        return [timeline_graphic()]
+
+
+def changed(entry: dict[str, Any], first: str) -> bool:
+    """Entries worth a row: they start after the first version, stop, or have docs that disagree."""
+    runs, docs = entry["implemented"], entry["doc"]
+    return bool(runs.get("since") not in (None, first) or runs.get("until") or docs.get("until")
+                or entry.get("disagreements"))
+
+
+def timeline_svg(data: dict[str, Any], href: Any) -> str:
+    """The chart as SVG text; ``href(id)`` gives the link of an entry, or None."""
+    from html import escape
+
+    versions: list[str] = data["versions"]
+    executable = set(data.get("executable_here", []))
+    label_w, col_w, row_h, top = 64, 36, 16, 34
+    index = {v: i for i, v in enumerate(versions)}
+
+    def x(version: str) -> float:
+        return label_w + index[version] * col_w
+
+    rows: list[str] = []
+    y = top
+    for section, title in SECTIONS.items():
+        chosen = [e for e in data["entries"] if e["section"] == section and changed(e, versions[0])]
+        if not chosen:
+            continue
+        rows.append(f'<text class="tl-section" x="0" y="{y + 12}">{escape(title)}</text>')
+        y += row_h + 2
+        for entry in chosen:
+            bid = escape(entry["id"])
+            tip = f"<title>{bid}: {escape(entry['title'])}</title>"
+            link = href(entry["id"])
+            label = f'<text class="tl-label" x="0" y="{y + 11}">{bid}</text>'
+            if link:
+                label = f'<a href="{escape(link)}">{label}</a>'
+            parts = [label]
+            bars = ((entry["implemented"], "tl-runs", 6, 8), (entry["doc"], "tl-docs", 2, 3))
+            for span, cls, dy, h in bars:
+                since = span.get("since")
+                if since in index:
+                    until = span.get("until") if span.get("until") in index else versions[-1]
+                    width = x(until) + col_w - x(since) - 2
+                    parts.append(f'<rect class="{cls}" x="{x(since) + 1}" y="{y + dy}" width="{width}" '
+                                 f'height="{h}" rx="2"/>')
+            for item in entry.get("disagreements", []):
+                for version in sorted(parse_versions(item["versions"], versions), key=version_key):
+                    centre = x(version) + col_w / 2
+                    parts.append(f'<circle class="tl-disagree" cx="{centre}" cy="{y + 10}" r="4"/>')
+            rows.append(f'<g class="tl-row">{tip}{"".join(parts)}</g>')
+            y += row_h
+        y += 6
+    header = []
+    for version in versions:
+        cls = "tl-version" if version in executable else "tl-version tl-doc-only"
+        mark = "" if version in executable else "\u00b0"
+        header.append(f'<text class="{cls}" x="{x(version) + col_w / 2}" y="14" text-anchor="middle">'
+                      f'{version}{mark}</text>')
+        header.append(f'<line class="tl-grid" x1="{x(version)}" y1="20" x2="{x(version)}" y2="{y}"/>')
+    legend_y = y + 14
+    legend = (
+        f'<rect class="tl-runs" x="{label_w}" y="{legend_y}" width="28" height="8" rx="2"/>'
+        f'<text class="tl-legend" x="{label_w + 34}" y="{legend_y + 8}">behaves so</text>'
+        f'<rect class="tl-docs" x="{label_w + 130}" y="{legend_y + 2}" width="28" height="3" rx="1"/>'
+        f'<text class="tl-legend" x="{label_w + 164}" y="{legend_y + 8}">documented</text>'
+        f'<circle class="tl-disagree" cx="{label_w + 274}" cy="{legend_y + 4}" r="4"/>'
+        f'<text class="tl-legend" x="{label_w + 284}" y="{legend_y + 8}">docs and behaviour disagree</text>'
+        f'<text class="tl-legend" x="{label_w + 480}" y="{legend_y + 8}">\u00b0 no interpreter here</text>'
+    )
+    width = label_w + len(versions) * col_w + 4
+    height = legend_y + 20
+    return (f'<div class="behaviour-timeline-graphic"><svg xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {width} {height}" width="100%" role="img" '
+            f'aria-label="When each changing runpy behaviour ran and was documented, 2.5 to 3.13">'
+            f'{"".join(header)}{"".join(rows)}{legend}</svg></div>')
+
+
+def _render_graphics(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    graphics = list(doctree.findall(timeline_graphic))
+    if not graphics:
+        return
+    std = app.env.get_domain("std")
+
+    def href(bid: str) -> str | None:
+        found = std.objects.get(("behaviour", bid))
+        if found is None:
+            return None
+        target_doc, node_id = found[0], found[1]
+        return app.builder.get_relative_uri(docname, target_doc) + "#" + node_id
+
+    for node in graphics:
+        if app.builder.format == "html":
+            node.replace_self(nodes.raw("", timeline_svg(load_catalogue(), href), format="html"))
+        else:
+            node.parent.remove(node)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("runpy_docs_trace")
     app.add_directive("behaviour-catalogue", BehaviourCatalogue)
     app.add_directive("behaviour-versions", BehaviourVersions)
     app.add_directive("behaviour-timeline", BehaviourTimeline)
     app.add_directive("conformance-matrix", ConformanceMatrix)
+    app.add_directive("behaviour-timeline-graphic", BehaviourTimelineGraphic)
+    app.add_node(timeline_graphic)
+    app.connect("doctree-resolved", _render_graphics)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

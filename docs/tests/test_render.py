@@ -49,6 +49,7 @@ PAGES = {
     "explanation/stages/find_spec.html": [
         'class="runpy-trace', '<span class="k">def</span>', "stage-find_spec",
     ],
+    "explanation/history.html": ['class="behaviour-timeline-graphic"', "<svg", 'class="tl-runs"'],
 }
 
 
