@@ -36,3 +36,12 @@ def test_package_main_entry_point(clean_sys, capsys):
         runpy_ref.run_module("runpy_ref", run_name="__main__")
     assert info.value.code == 0
     assert capsys.readouterr().out == f"runpy_ref {runpy_ref.__version__}\n"
+
+
+def test_importing_the_package_main_runs_nothing(clean_sys, capsys):
+    import importlib
+
+    sys.modules.pop("runpy_ref.__main__", None)
+    module = importlib.import_module("runpy_ref.__main__")
+    assert module.main is runpy_ref.cli.main
+    assert capsys.readouterr() == ("", "")
