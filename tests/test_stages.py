@@ -745,3 +745,41 @@ def test_use_stages_student_pick_main_result_is_what_runs(tree):
 
 def test_profiles_exist_for_every_supported_version():
     assert sorted(PROFILES) == ["3.10", "3.11", "3.12", "3.13", "3.9"]
+
+
+def test_every_stage_is_reached_through_the_table_by_every_entry_point(tree, capsys):
+    root = tree({"wp_pkg/__init__.py": "", "wp_pkg/__main__.py": "v = 1", "wp_dir/__main__.py": "w = 2"})
+    calls: list[str] = []
+
+    def spy(name):
+        real = getattr(DEFAULT_STAGES, name)
+
+        def stage_fn(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return stage_fn
+
+    from runpy_ref import cli, run_module, run_path
+
+    entry_points = {
+        "run_module": lambda: run_module("wp_pkg", alter_sys=True),
+        "run_path": lambda: run_path(str(root / "wp_dir")),
+        "cli -m": lambda: cli.main(["wp_pkg"]),
+        "cli --path": lambda: cli.main(["--path", str(root / "wp_dir")]),
+    }
+    seen = {}
+    for label, call in entry_points.items():
+        calls.clear()
+        with use_stages(**{name: spy(name) for name in STAGE_NAMES}):
+            call()
+        seen[label] = (set(calls), calls.count("find_spec"))
+    everything = set(STAGE_NAMES)
+    assert seen == {
+        # a package: find_spec for wp_pkg, then (recursively) for wp_pkg.__main__
+        "run_module": (everything - {"pick_path"}, 2),
+        "cli -m": (everything - {"pick_path"}, 2),
+        # a directory: pick_path, then one lookup of __main__ on the new sys.path[0]
+        "run_path": (everything, 1),
+        "cli --path": (everything, 1),
+    }
