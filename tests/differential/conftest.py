@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .harness import VERSIONS, Lab, find_interpreter
+from .harness import IMPLS, VERSIONS, Lab, find_interpreter
 
 _LAB: Lab | None = None
 _FOUND = {version: find_interpreter(version) for version in VERSIONS}
@@ -30,9 +30,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         name = getattr(item, "originalname", item.name)
         version, case = params.get("version"), params.get("case")
         if name in ("test_api", "test_documented_deviation_code_deletes_its_temporary_module"):
-            wanted |= {(version, "api", "runpy"), (version, "api", "runpy_ref")}
+            wanted |= {(version, "api", "runpy"), (version, "api", params["impl"])}
         elif name == "test_api_scenarios_are_all_compared":
-            wanted |= {(v, "api", impl) for v in VERSIONS for impl in ("runpy", "runpy_ref")}
+            wanted |= {(v, "api", impl) for v in VERSIONS for impl in IMPLS}
         elif name == "test_private_helper_signatures":
             wanted.add((version, "signatures"))
         elif name in ("test_cli", "test_cli_isolation_flags"):

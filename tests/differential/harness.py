@@ -25,6 +25,8 @@ PROJECT = os.path.dirname(os.path.dirname(HERE))
 OBSERVER = os.path.join(HERE, "observer.py")
 VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 TIMEOUT = 120
+IMPLS = ("runpy", "runpy_ref", "runpy_ref+trace")
+"""The API side: the stdlib, runpy_ref, and runpy_ref inside ``tracing()``."""
 
 
 def find_interpreter(version: str) -> str | None:
@@ -207,7 +209,7 @@ class Lab:
         s = self.scenarios
         jobs: list[tuple[str, ...]] = []
         for v in self.available:
-            jobs += [(v, "api", "runpy"), (v, "api", "runpy_ref"), (v, "signatures")]
+            jobs += [(v, "api", impl) for impl in IMPLS] + [(v, "signatures")]
             jobs += [(v, "cli", c["id"], side) for c in s.CLI + s.FLAGS if in_versions(c, v)
                      for side in ("std", "ref")]
             jobs += [(v, "shim", c["id"], side) for c in s.SHIM if in_versions(c, v)
@@ -284,7 +286,10 @@ class Lab:
         interp = self._interp(version)
         flags = case in self.scenarios.FLAGS
         python = interp.venv_python if flags else interp.python
-        argv = [a.replace("<fx>", interp.fix) for a in case[side]]
+        out = os.path.join(self.tmp, version, "out", case["id"], side)
+        os.makedirs(out)
+        trace = os.path.join(out, "trace")
+        argv = [a.replace("<fx>", interp.fix).replace("<out>", trace) for a in case[side]]
         pythonpath = [os.path.join(interp.fix, p) for p in case.get("pythonpath", [])] + [PROJECT]
         proc = self._run([python, *argv], cwd=interp.fix, env=clean_env(pythonpath))
         return normalise_cli(proc, self.replacements(interp, python))

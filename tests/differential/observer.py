@@ -3,7 +3,7 @@
 Usage (the differential tests drive it; it is not meant for people)::
 
     python observer.py build FIXDIR
-    python observer.py api runpy|runpy_ref FIXDIR < scenarios.json
+    python observer.py api runpy|runpy_ref|runpy_ref+trace FIXDIR < scenarios.json
     python observer.py signatures
 
 ``api`` reads a JSON list of scenarios on stdin, performs each one with the
@@ -188,15 +188,17 @@ def perform(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dict[s
     result: Any = None
     error: BaseException | None = None
     printed = io.StringIO()
+    traced = impl.tracing() if TRACED else contextlib.nullcontext()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
         warnings.simplefilter("always")
         try:
-            if fn == "$snippet":
-                namespace = {"R": impl, "sys": sys, "os": os, "fix": fix}
-                exec(scenario["code"], namespace)
-                result = namespace.get("RESULT")
-            else:
-                result = getattr(impl, fn)(*args, **kwargs)
+            with traced:
+                if fn == "$snippet":
+                    namespace = {"R": impl, "sys": sys, "os": os, "fix": fix}
+                    exec(scenario["code"], namespace)
+                    result = namespace.get("RESULT")
+                else:
+                    result = getattr(impl, fn)(*args, **kwargs)
         except BaseException as exc:  # every way out is an observation
             error = exc
     observation = {
@@ -247,7 +249,14 @@ def run_forked(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dic
     return json.loads(data)
 
 
+TRACED = False
+"""``runpy_ref+trace``: every call made inside ``runpy_ref.tracing()``, which must change nothing."""
+
+
 def api(impl_name: str, fix: str) -> None:
+    global TRACED
+    TRACED = impl_name.endswith("+trace")
+    impl_name = impl_name.partition("+")[0]
     scenarios = json.load(sys.stdin)
     sys.path.insert(0, fix)
     os.chdir(fix)

@@ -271,6 +271,19 @@ CLI: list[dict[str, Any]] = [
     _f("f-subdirectory-file", "pkg/sub.py"),
 ]
 
+def _traced(case: dict[str, Any]) -> dict[str, Any]:
+    """The same command line with runpy_ref tracing to a file: the program must not notice."""
+    ref = list(case["ref"])
+    ref[2:2] = ["--trace-file", "<out>"]
+    return {**case, "id": case["id"] + "-traced", "ref": ref}
+
+
+CLI += [_traced(case) for case in CLI if case["id"] in {
+    "m-module-reads-argv", "m-package", "m-zip-on-sys-path", "m-missing", "m-exception", "m-exit-message",
+    "m-keyboard-interrupt", "m-pickle", "m-imported-by-own-package-warns", "f-directory", "f-zip", "f-pyc",
+    "f-exception", "f-file-missing",
+}]
+
 FLAGS: list[dict[str, Any]] = [
     {"id": "flag-I-m", "std": ["-I", "-m", "mod", "a"], "ref": ["-I", "-m", "runpy_ref", "mod", "a"]},
     {"id": "flag-E-m", "std": ["-E", "-m", "mod"], "ref": ["-E", "-m", "runpy_ref", "mod"]},

@@ -9,6 +9,7 @@ on their own.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import os
@@ -18,7 +19,7 @@ import pytest
 
 from . import scenarios as s
 from .conftest import _FOUND
-from .harness import VERSIONS, CliRun, Lab, in_versions
+from .harness import IMPLS, VERSIONS, CliRun, Lab, in_versions
 
 AVAILABLE = [v for v in VERSIONS if _FOUND[v]]
 
@@ -29,6 +30,17 @@ def _params(cases: list[dict[str, Any]]) -> list[Any]:
         for v in AVAILABLE
         for case in cases
         if in_versions(case, v)
+    ]
+
+
+def _api_params(cases: list[dict[str, Any]]) -> list[Any]:
+    """Each case against runpy_ref, and against runpy_ref running inside ``tracing()``."""
+    return [
+        pytest.param(v, case, impl, id=f"{v}-{case['id']}" + ("-traced" if "trace" in impl else ""))
+        for v in AVAILABLE
+        for case in cases
+        if in_versions(case, v)
+        for impl in ("runpy_ref", "runpy_ref+trace")
     ]
 
 
@@ -58,6 +70,7 @@ def test_interpreter_present(version: str) -> None:
 
 
 def _split_markers(observation: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
+    observation = copy.deepcopy(observation)  # the lab's results are shared between tests
     drivers = []
     for snap in observation.get("snaps", []):
         drivers.append(snap.pop("marker_driver"))
@@ -65,10 +78,10 @@ def _split_markers(observation: dict[str, Any]) -> tuple[dict[str, Any], list[li
     return observation, drivers
 
 
-@pytest.mark.parametrize(("version", "case"), _params(s.API))
-def test_api(lab: Lab, version: str, case: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("version", "case", "impl"), _api_params(s.API))
+def test_api(lab: Lab, version: str, case: dict[str, Any], impl: str) -> None:
     std, std_drivers = _split_markers(lab.result(version, "api", "runpy")[case["id"]])
-    ref, ref_drivers = _split_markers(lab.result(version, "api", "runpy_ref")[case["id"]])
+    ref, ref_drivers = _split_markers(lab.result(version, "api", impl)[case["id"]])
     assert "observer_crash" not in std, std["observer_crash"]
     assert "observer_crash" not in ref, ref["observer_crash"]
     _assert_same(std, ref)
@@ -81,9 +94,9 @@ def test_api(lab: Lab, version: str, case: dict[str, Any]) -> None:
         assert any(name.startswith("runpy_ref.") for name in driver), driver
 
 
-@pytest.mark.parametrize(("version", "case"), _params(s.DEVIATIONS))
+@pytest.mark.parametrize(("version", "case", "impl"), _api_params(s.DEVIATIONS))
 def test_documented_deviation_code_deletes_its_temporary_module(
-    lab: Lab, version: str, case: dict[str, Any]
+    lab: Lab, version: str, case: dict[str, Any], impl: str
 ) -> None:
     """The one deliberate difference: code that deletes its own temporary ``sys.modules`` entry.
 
@@ -93,7 +106,7 @@ def test_documented_deviation_code_deletes_its_temporary_module(
     restored and returns the globals.  Everything else must still agree.
     """
     std, _ = _split_markers(lab.result(version, "api", "runpy")[case["id"]])
-    ref, _ = _split_markers(lab.result(version, "api", "runpy_ref")[case["id"]])
+    ref, _ = _split_markers(lab.result(version, "api", impl)[case["id"]])
     assert std["exception"] is not None and std["exception"]["type"] == "builtins.KeyError", std
     assert ref["exception"] is None, ref
     assert ref["result"]["kind"] == "dict" and "__name__" in ref["result"]["keys"]
@@ -105,7 +118,7 @@ def test_api_scenarios_are_all_compared(lab: Lab) -> None:
     """The observer answered every scenario of the batch, on both sides, on every interpreter."""
     for version in AVAILABLE:
         expected = {c["id"] for c in s.API + s.DEVIATIONS if in_versions(c, version)}
-        for impl in ("runpy", "runpy_ref"):
+        for impl in IMPLS:
             assert set(lab.result(version, "api", impl)) == expected
 
 
