@@ -32,7 +32,7 @@ from typing import Any
 
 from .profiles import Profile, host_profile
 from .records import RunFinished, RunStarted
-from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered
+from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered, init_globals_keys
 from .trace import current, safe_repr
 
 __all__ = ["run_module", "run_path"]
@@ -151,7 +151,7 @@ def _traced_run(
     """Frame a run with run_started/run_finished; nearly free when untraced."""
     if current() is None:
         return _UNTRACED
-    keys = None if init_globals is None else tuple(_key_name(key) for key in init_globals)
+    keys = None if init_globals is None else tuple(map(_key_name, init_globals_keys(init_globals)))
     return _run(RunStarted(api, target, run_name, alter_sys, keys))
 
 

@@ -344,7 +344,7 @@ def build_globals(
         "__spec__": spec,
     }
     specials = tuple((key, values[key]) for key in profile.specials)
-    given = tuple(init_globals or ())
+    given = init_globals_keys(init_globals)
     plan = GlobalsPlan(
         specials=specials,
         kept=tuple(key for key in given if key not in values),
@@ -354,6 +354,27 @@ def build_globals(
         else ("RP-11", "RP-12", "RP-13", "RP-14", "RP-15"),
     )
     return _emit(plan)
+
+
+def init_globals_keys(init_globals: Any) -> tuple[Any, ...]:
+    """The keys ``dict.update(init_globals)`` will set, read without disturbing the run.
+
+    runpy only ever hands ``init_globals`` to ``dict.update``, so whatever
+    ``update`` accepts works there: a mapping, or pairs such as
+    ``[("a", 1)]``.  A one-shot iterator is not read here (that would use
+    it up before the update), and input ``update`` rejects is left for
+    ``update`` to reject with its own message, at the moment CPython does.
+    """
+    if init_globals is None:
+        return ()
+    if hasattr(init_globals, "keys"):
+        return tuple(init_globals.keys())
+    try:
+        if iter(init_globals) is init_globals:
+            return ()
+        return tuple(dict(init_globals))
+    except (TypeError, ValueError):
+        return ()
 
 
 # -- alter_sys / restore --------------------------------------------------------
