@@ -16,8 +16,8 @@ import os
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from types import ModuleType, TracebackType
-from typing import IO, Any
+from types import CodeType, ModuleType, TracebackType
+from typing import IO, Any, NoReturn
 
 from . import pipeline
 from .stages import InsertPath, ReplaceArgv, SetModule, active_stages, altered
@@ -311,20 +311,33 @@ def _classify(target: str) -> tuple[Any, type] | None:
 
     Errors are those of ``python FILE``: an unreadable file ends with
     "can't open file" and status 2; a ``.pyc`` with a wrong magic number with
-    "Bad magic number in .pyc file".
+    "Bad magic number in .pyc file"; one whose body is not a marshalled code
+    object (truncated, or some other value) with "Bad code object in .pyc file".
     """
     from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
     filename = os.path.abspath(target)
+    bytecode = False
     try:
         bytecode = _is_bytecode(filename)
         where = active_stages().pick_path(filename, profile=pipeline._PROFILE)
     except OSError as exc:
         _fail_plain(f"{sys.executable}: can't open file {filename!r}: [Errno {exc.errno}] {exc.strerror}")
         raise SystemExit(2) from None
+    except (EOFError, ValueError, TypeError):  # marshal could not read the body
+        if not bytecode:
+            raise
+        _bad_code_object()
     if where.kind != "file":
         return None
+    if bytecode and not isinstance(where.code, CodeType):
+        _bad_code_object()
     return where.code, (SourcelessFileLoader if bytecode else SourceFileLoader)
+
+
+def _bad_code_object() -> NoReturn:
+    _fail_plain("RuntimeError: Bad code object in .pyc file")
+    raise SystemExit(1) from None
 
 
 def _is_bytecode(filename: str) -> bool:

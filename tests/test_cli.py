@@ -8,7 +8,9 @@ and compare.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import marshal
 import os
 import py_compile
 import subprocess
@@ -212,6 +214,31 @@ def test_pyc_with_bad_magic(tree, capsys):
     root = tree({"bad.pyc": b"garbage that is not bytecode"})
     assert cli.main(["--path", str(root / "bad.pyc")]) == 1
     assert capsys.readouterr().err == "RuntimeError: Bad magic number in .pyc file\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [marshal.dumps(compile("x = 1", "t", "exec"))[:9], marshal.dumps(42)],
+    ids=["truncated", "not-code"],
+)
+def test_pyc_with_a_bad_body(tree, capsys, body):
+    root = tree({"body.pyc": importlib.util.MAGIC_NUMBER + bytes(12) + body})
+    assert cli.main(["--path", str(root / "body.pyc")]) == 1
+    assert capsys.readouterr().err == "RuntimeError: Bad code object in .pyc file\n"
+
+
+def test_a_value_error_reading_a_source_file_is_not_a_bad_pyc(tree, capsys):
+    root = tree({"src.py": ""})
+
+    def failing_pick_path(path, *, profile):
+        raise ValueError("cannot read this source")
+
+    from runpy_ref.stages import use_stages
+
+    with use_stages(pick_path=failing_pick_path):
+        assert cli.main(["--path", str(root / "src.py")]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith("ValueError: cannot read this source\n") and "Bad code object" not in err
 
 
 def test_valid_pyc_runs_with_a_sourceless_loader(tree, capsys):
@@ -461,6 +488,8 @@ def test_program_sees_what_python_m_shows(progdir, native, ours):
         (["missing.py"], ["--path", "missing.py"]),
         (["probe.py/inner.py"], ["--path", "probe.py/inner.py"]),
         (["bad.pyc"], ["--path", "bad.pyc"]),
+        (["truncated.pyc"], ["--path", "truncated.pyc"]),
+        (["notcode.pyc"], ["--path", "notcode.pyc"]),
         (["syntax_err.py"], ["--path", "syntax_err.py"]),
         (["quitter.py"], ["--path", "quitter.py"]),
         (["-m", "quitter"], ["quitter"]),
@@ -474,6 +503,9 @@ def test_failures_match_the_interpreter(progdir, native, ours):
     with zipfile.ZipFile(progdir / "empty.zip", "w") as zf:
         zf.writestr("readme.txt", "")
     (progdir / "bad.pyc").write_bytes(b"not bytecode at all")
+    header = importlib.util.MAGIC_NUMBER + bytes(12)  # flags, mtime and size: not checked for a script
+    (progdir / "truncated.pyc").write_bytes(header + marshal.dumps(compile("x = 1", "t", "exec"))[:9])
+    (progdir / "notcode.pyc").write_bytes(header + marshal.dumps(42))
     # Not an unexpected-EOF error: for those, 3.9's `python FILE` (tokenizing the
     # open file) reports the line after the last, while compile() - used by
     # runpy.run_path and runpy_ref alike - reports the last line.
