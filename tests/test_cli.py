@@ -30,9 +30,12 @@ PROJECT_ROOT = Path(runpy_ref.__file__).resolve().parent.parent
 PACKAGE_DIR = str(Path(runpy_ref.__file__).resolve().parent)
 
 PROBE = """
+first_globals = list(globals())
 import json, sys, types
 main = sys.modules["__main__"]
 print(json.dumps({
+    "globals": first_globals,
+    "cached": __cached__ if "__cached__" in globals() else "<unset>",
     "argv": sys.argv,
     "path": sys.path,
     "name": __name__,
@@ -446,6 +449,12 @@ if __name__ == "__main__":
 # -- subprocess: the real `python -m runpy_ref` against the real `python -m` ----------------------
 
 
+INIT_PROBE = """
+import json, sys
+print(json.dumps({"argv_while_importing_the_package": list(sys.argv)}))
+"""
+
+
 @pytest.fixture
 def progdir(tmp_path: Path) -> Path:
     (tmp_path / "probe.py").write_text(PROBE)
@@ -454,7 +463,7 @@ def progdir(tmp_path: Path) -> Path:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__main__.py").write_text(PROBE)
     (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "__init__.py").write_text(INIT_PROBE)
     (tmp_path / "pkg" / "__main__.py").write_text(PROBE)
     return tmp_path
 
@@ -473,7 +482,9 @@ def test_program_sees_what_python_m_shows(progdir, native, ours):
     actual = python("-m", "runpy_ref", *ours, cwd=progdir)
     assert (actual.returncode, actual.stderr) == (0, "")
     assert expected.returncode == 0, expected.stderr
-    assert json.loads(actual.stdout) == json.loads(expected.stdout)
+    assert [json.loads(line) for line in actual.stdout.splitlines()] == [
+        json.loads(line) for line in expected.stdout.splitlines()
+    ]
 
 
 @pytest.mark.parametrize(
