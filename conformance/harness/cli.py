@@ -55,6 +55,16 @@ def build_implementations(args: argparse.Namespace) -> list[Implementation]:
             requires = json.loads(args.requires) if args.requires else KNOWN_REQUIREMENTS.get(module)
             impls.append(Implementation(interp, module=module,
                                         path=None if module == "runpy" else path, requires=requires))
+    return unique_labels(impls)
+
+
+def unique_labels(impls: list[Implementation]) -> list[Implementation]:
+    """Two installations of the same version (say a venv and its base) get distinct labels."""
+    seen: dict[str, int] = {}
+    for impl in impls:
+        seen[impl.label] = seen.get(impl.label, 0) + 1
+        if seen[impl.label] > 1:
+            impl.label = f"{impl.label}@{impl.interp.exe}"
     return impls
 
 

@@ -23,7 +23,11 @@ def interpreters() -> list[impls.Interpreter]:
     """Every interpreter the validation runs on (CONFORMANCE_INTERPRETERS=host limits it)."""
     if os.environ.get("CONFORMANCE_INTERPRETERS") == "host":
         return [host()]
-    return impls.discover()
+    found = impls.discover()
+    me = host()
+    if not any((i.impl, i.version) == (me.impl, me.version) for i in found):
+        found.append(me)  # e.g. a venv interpreter whose base is not on PATH or in pyenv
+    return found
 
 
 def make_case(data: dict, group: str = "adhoc") -> Case:
