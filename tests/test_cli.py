@@ -534,6 +534,22 @@ def test_failures_match_the_interpreter(progdir, native, ours):
     assert actual.stdout == expected.stdout == ""
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_trace_on_stderr_leaves_stdout_to_the_program(progdir, fmt):
+    expected = python("-m", "probe", "a", cwd=progdir)
+    actual = python("-m", "runpy_ref", "--trace-format", fmt, "probe", "a", cwd=progdir)
+    assert actual.returncode == 0
+    assert json.loads(actual.stdout) == json.loads(expected.stdout)
+    lines = actual.stderr.splitlines()
+    if fmt == "json":
+        records = [json.loads(line) for line in lines]
+        assert records[0]["schema"] == "runpy_ref.trace"
+        assert [r["seq"] for r in records[1:]] == list(range(1, len(records)))
+    else:
+        assert lines[0].startswith("runpy_ref trace (")
+        assert [int(line.split()[0]) for line in lines[1:]] == list(range(1, len(lines)))
+
+
 def test_missing_module_line_matches_python_m(progdir):
     expected = python("-m", "no_such_module_here", cwd=progdir)
     actual = python("-m", "runpy_ref", "no_such_module_here", cwd=progdir)
