@@ -55,6 +55,9 @@ def build_implementations(args: argparse.Namespace) -> list[Implementation]:
             requires = json.loads(args.requires) if args.requires else KNOWN_REQUIREMENTS.get(module)
             impls.append(Implementation(interp, module=module,
                                         path=None if module == "runpy" else path, requires=requires))
+            if module != "runpy":
+                impls.extend(Implementation(interp, module=module, path=path, requires=requires, emulate=v)
+                             for v in args.emulate or [])
     return unique_labels(impls)
 
 
@@ -81,7 +84,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                 keep_dir=replay)
     wall = time.monotonic() - start
     if not args.no_documented_versions:
-        executable = {".".join(map(str, i.interp.version[:2])) for i in impls if i.interp.impl == "cpython"}
+        executable = {".".join(map(str, i.target.version[:2])) for i in impls
+                      if i.interp.impl == "cpython" and i.supported()}
         for version in cat.versions:
             if version not in cat.executable_here and version not in executable:
                 vt = catalogue_mod.version_tuple(version)
@@ -130,6 +134,9 @@ def parser() -> argparse.ArgumentParser:
                      help="command standing for 'python -m MOD', e.g. 'coverage run -m {module} {args}'")
     run.add_argument("--cli-path-template", metavar="TEMPLATE",
                      help="command standing for 'python FILE', e.g. 'coverage run {path} {args}'")
+    run.add_argument("--emulate", action="append", metavar="X.Y",
+                     help="also judge module implementations as version X.Y (they receive "
+                          "RUNPY_CONFORMANCE_EMULATE=X.Y); repeatable")
     run.add_argument("--case", metavar="PATTERN", help="glob over case id, group/file or behaviour id")
     run.add_argument("--format", choices=("text", "json", "html"), default="text")
     run.add_argument("--output", metavar="FILE")

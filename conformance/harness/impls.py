@@ -66,12 +66,15 @@ class Implementation:
     module_template: str | None = None
     path_template: str | None = None
     requires: rules.Rule = None
+    emulate: str | None = None
     label: str = field(default="")
 
     def __post_init__(self) -> None:
         if not self.label:
             what = "cli-template" if self.kind == "template" else self.module
             self.label = f"{self.interp.impl}-{self.interp.version_text}/{what}"
+            if self.emulate:
+                self.label += f"@{self.emulate}"
 
     @property
     def kind(self) -> str:
@@ -81,13 +84,22 @@ class Implementation:
 
     @property
     def target(self) -> rules.Target:
-        return rules.Target(
-            version=self.interp.version, impl=self.interp.impl, kind=self.kind, module=self.module
-        )
+        """What expectations are resolved for: the emulated version if any."""
+        version = rules.parse_version(self.emulate) if self.emulate else self.interp.version
+        return rules.Target(version=version, impl=self.interp.impl, kind=self.kind, module=self.module)
 
     def supported(self) -> bool:
         """False when the implementation cannot run on this interpreter at all."""
-        return rules.matches(self.requires, self.target)
+        host = rules.Target(version=self.interp.version, impl=self.interp.impl, kind=self.kind,
+                            module=self.module)
+        return rules.matches(self.requires, host)
+
+    def child_env(self) -> dict[str, str]:
+        """Environment additions for every child process of this implementation."""
+        env = {}
+        if self.emulate:
+            env["RUNPY_CONFORMANCE_EMULATE"] = self.emulate
+        return env
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -100,6 +112,7 @@ class Implementation:
             "kind": self.kind,
             "module_template": self.module_template,
             "path_template": self.path_template,
+            "emulate": self.emulate,
         }
 
     def cli_command(self, call: dict, fixture: str) -> list[str] | None:

@@ -246,7 +246,7 @@ class _Crash(Exception):
 def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, result: CellResult,
              timeout: float) -> dict[str, Any] | None:
     request = _api_request(case, impl)
-    env = clean_env()
+    env = clean_env(impl.child_env())
     if case.is_cli:
         if request["compile"]:
             prep = {"fixture": "fixture", "output": "prepared.json", "compile": request["compile"],
@@ -268,7 +268,7 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
         cwd = fixture / case.data.get("setup", {}).get("cwd", ".")
         result.command, result.cwd = cmd, str(cwd)
         result.env = {k: env[k] for k in env if k in ("PYTHONPATH", "RUNPY_CONFORMANCE_RECORD")
-                      or k in case.call.get("env", {})}
+                      or k in case.call.get("env", {}) or k in impl.child_env()}
         proc = _run(cmd, cwd, env, timeout, stdin=case.call.get("stdin"))
         return {
             "outcome": "exited",

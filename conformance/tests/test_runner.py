@@ -103,3 +103,12 @@ def test_cli_commands_per_kind():
     assert tpl.cli_command({"cli": "module", "module": "pkg", "argv": ["a", "b"]}, "/f") == [
         "cov", "run", "-m", "pkg", "a", "b"]
     assert tpl.kind == "template" and mod.kind == "module" and Implementation(interp).kind == "stdlib"
+
+
+def test_emulating_implementation_is_judged_as_the_emulated_version(tmp_path):
+    impl = Implementation(host(), module="runpy", emulate="2.7")
+    assert impl.target.version == (2, 7) and impl.supported()
+    assert impl.child_env() == {"RUNPY_CONFORMANCE_EMULATE": "2.7"}
+    assert impl.label.endswith("/runpy@2.7")
+    only_27 = dict(BASIC, id="t-emulate", expect=[{"when": "==2.7", "outcome": "returned"}])
+    assert run_cell(make_case(only_27), impl, tmp_path / "a", []).status == "PASS"
