@@ -400,6 +400,12 @@ class ConformanceMatrix(SphinxDirective):
                 by[(bid, record["implementation"])].append(record["status"])
         catalogue = load_catalogue()["entries"]
         out: list[nodes.Node] = []
+        idle = [c for c in columns if all(r["status"] == "N/A" for r in live if r["implementation"] == c)]
+        if idle:
+            out.append(para("Implementations for which every case is N/A (they cannot run on that "
+                             "interpreter) are left out of these tables: " + ", ".join(idle) + ".",
+                             classes=["matrix-origin"]))
+            columns = [c for c in columns if c not in idle]
         for section, title in SECTIONS.items():
             rows = []
             for entry in (e for e in catalogue if e["section"] == section):
