@@ -317,10 +317,16 @@ def _classify(target: str) -> tuple[Any, type] | None:
     from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
     filename = os.path.abspath(target)
+    if _is_path_entry(filename):  # asked before the file is opened: 'app.zip/x.py' is an entry
+        return None
     bytecode = False
     try:
         bytecode = _is_bytecode(filename)
         where = active_stages().pick_path(filename, profile=pipeline._PROFILE)
+    except SyntaxError as exc:
+        if bytecode or exc.lineno != 0:
+            raise
+        raise _encoding_problem(exc) from None
     except OSError as exc:
         _fail_plain(f"{sys.executable}: can't open file {filename!r}: [Errno {exc.errno}] {exc.strerror}")
         raise SystemExit(2) from None
@@ -333,6 +339,30 @@ def _classify(target: str) -> tuple[Any, type] | None:
     if bytecode and not isinstance(where.code, CodeType):
         _bad_code_object()
     return where.code, (SourcelessFileLoader if bytecode else SourceFileLoader)
+
+
+def _is_path_entry(filename: str) -> bool:
+    """Would an importer take ``filename`` as a ``sys.path`` entry?
+
+    The interpreter asks this first (``pymain_get_importer``), so a path
+    *inside* a zip file runs as a sys.path entry, not as a file to open.
+    """
+    from pkgutil import get_importer
+
+    return get_importer(filename) is not None
+
+
+def _encoding_problem(exc: SyntaxError) -> SyntaxError:
+    """A bad encoding declaration, worded as ``python FILE`` words it.
+
+    ``compile()`` reports "unknown encoding: X" at line 0; the interpreter's
+    file reader says "encoding problem: X", with no location (3.9-3.13).
+    """
+    message = str(exc.msg)
+    prefix = "unknown encoding: "
+    if message.startswith(prefix):
+        message = "encoding problem: " + message[len(prefix):]
+    return SyntaxError(message)
 
 
 def _bad_code_object() -> NoReturn:
