@@ -8,10 +8,12 @@ A crash, a hang or garbage output of one cell becomes that cell's status
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -138,12 +140,29 @@ def _placeholders(impl: Implementation, fixture: Path) -> dict[str, str]:
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float,
          stdin: str | None = None) -> subprocess.CompletedProcess:
-    if stdin is None:
-        return subprocess.run(
-            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
-        )
-    return subprocess.run(cmd, cwd=cwd, env=env, input=stdin.encode("utf-8"), capture_output=True,
-                          timeout=timeout)
+    """Run one child in its own process group; on timeout kill the whole group.
+
+    ``subprocess.run`` kills only the direct child and then waits for the
+    pipes to close, which never happens if a grandchild (a hung
+    multiprocessing worker, say) still holds them.
+    """
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(None if stdin is None else stdin.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    finally:
+        if proc.poll() is None:  # an unexpected error: do not leave the child behind
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def _text(data: bytes) -> str:

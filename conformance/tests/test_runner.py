@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from conformance.harness import runner
@@ -112,3 +114,17 @@ def test_emulating_implementation_is_judged_as_the_emulated_version(tmp_path):
     assert impl.label.endswith("/runpy@2.7")
     only_27 = dict(BASIC, id="t-emulate", expect=[{"when": "==2.7", "outcome": "returned"}])
     assert run_cell(make_case(only_27), impl, tmp_path / "a", []).status == "PASS"
+
+
+def test_timeout_kills_grandchildren_holding_the_pipes(tmp_path):
+    (tmp_path / "impl").mkdir()
+    (tmp_path / "impl" / "forks.py").write_text(
+        "import subprocess, sys, time\n"
+        "def run_module(*a, **k):\n"
+        "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "    time.sleep(60)\n"
+    )
+    impl = Implementation(host(), module="forks", path=str(tmp_path / "impl"))
+    start = time.monotonic()
+    assert run_cell(make_case(BASIC), impl, tmp_path / "a", [], timeout=1.0).status == "TIMEOUT"
+    assert time.monotonic() - start < 20
