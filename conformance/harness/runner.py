@@ -173,9 +173,13 @@ def _read_records(path: Path) -> dict[str, Any]:
     records: dict[str, Any] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.strip():
+            if not line.strip():
+                continue
+            try:
                 item = json.loads(line)
                 records[item["key"]] = item["value"]
+            except (ValueError, KeyError, TypeError):  # e.g. a line cut short by a kill
+                records.setdefault("_malformed", []).append(line[:200])
     return records
 
 
