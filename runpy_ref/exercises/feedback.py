@@ -72,11 +72,23 @@ FIELD_BEHAVIOURS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("init_globals_unchanged", ("RM-15", "RP-11")),
     ("warnings", ("RM-24",)),
     ("after.modules", ("RM-03", "RM-17", "RM-19", "RP-19", "RP-10")),
+    ("after.argv_is_same_list", ("CLI-09", "CLI-14", "RM-17")),
     ("after.argv", ("RM-17", "RM-18", "RP-18")),
     ("after.path", ("RP-06", "RP-07")),
     ("returned_main_dict", ("CLI-03",)),
 )
 """Which catalogue entries speak about a field of the observation (most specific first)."""
+
+
+EXPLANATIONS: dict[str, str] = {
+    "after.argv_is_same_list": "sys.argv must still be the same list object afterwards: other code holds "
+    "references to it, so change it in place (sys.argv[:] = ...), never rebind it",
+    "after.path_restored": "sys.path must end as it started, the same list with the same entries",
+    "init_globals_unchanged": "the caller's init_globals dict must not be modified",
+    "returned_main_dict": "python -m runs the code in the real __main__ module's dict, and returns it",
+    "chained": "runpy's errors keep the exception they replace as their context (raise ... inside except)",
+}
+"""Plain words for observation fields whose name alone says little."""
 
 
 def behaviours_for(path: str, scenario: tuple[str, ...], exercise: tuple[str, ...]) -> tuple[str, ...]:

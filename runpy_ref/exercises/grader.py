@@ -32,7 +32,7 @@ from ..stages import use_stages
 from ..trace import Event, tracing
 from . import suite
 from .catalog import Exercise
-from .feedback import Failure, Report, behaviours_for, first_difference, show
+from .feedback import EXPLANATIONS, Failure, Report, behaviours_for, first_difference, show
 from .scenarios import SCENARIOS, Scenario, materialise, observe
 
 __all__ = ["check", "load_student"]
@@ -188,6 +188,8 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
             else:
                 expected, actual = show(want), show(have)
                 detail = [f"(both {_describe(obs)}; the difference is in {where})"]
+                if where in EXPLANATIONS:
+                    detail.append(EXPLANATIONS[where])
             report.failures.append(Failure(
                 "scenario", scenario.title, behaviours_for(where, scenario.behaviours, item.behaviours),
                 expected=expected, actual=actual, detail=detail + _where(obs, path),
