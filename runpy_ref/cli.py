@@ -317,12 +317,14 @@ def _classify(target: str) -> tuple[Any, type] | None:
     from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
     filename = os.path.abspath(target)
+    stages = active_stages()
     if _is_path_entry(filename):  # asked before the file is opened: 'app.zip/x.py' is an entry
-        return None
+        where = stages.pick_path(filename, profile=pipeline._PROFILE)  # says so in the trace too
+        return None if where.kind != "file" else (where.code, SourceFileLoader)
     bytecode = False
     try:
         bytecode = _is_bytecode(filename)
-        where = active_stages().pick_path(filename, profile=pipeline._PROFILE)
+        where = stages.pick_path(filename, profile=pipeline._PROFILE)
     except SyntaxError as exc:
         if bytecode or exc.lineno != 0:
             raise
