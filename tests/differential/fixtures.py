@@ -143,7 +143,7 @@ PICKLER = _module(
 FILES: dict[str, str] = {
     "_probe.py": _PROBE,
     "mod.py": _module("A plain module.", "X = 1\n"),
-    "pkg/__init__.py": '"""pkg"""\nPKG_INIT = True\n',
+    "pkg/__init__.py": '"""pkg"""\nPKG_INIT = True\nimport _probe\n_probe.snap(globals())\n',
     "pkg/__main__.py": _module("pkg's __main__."),
     "pkg/sub.py": _module("pkg.sub"),
     "pkg/nested/__init__.py": "",
@@ -159,6 +159,14 @@ FILES: dict[str, str] = {
     "warnpkg/__init__.py": "from . import sub\n",
     "warnpkg/sub.py": _module("imported by its own package first"),
     "syntaxerr.py": "x = 1\ny = (\n",
+    "synpkg/__init__.py": "",
+    "synpkg/__main__.py": "def broken(:\n    pass\n",
+    "badimport/__init__.py": "import nosuchthing_at_all\n",
+    "badimport/__main__.py": _module("never reached"),
+    "badimport/sub.py": _module("never reached"),
+    "importerrmain/__init__.py": "",
+    "importerrmain/__main__.py": _module("Fails to import something.", "import nosuchthing_at_all\n", ""),
+    "badcookie.py": "# -*- coding: no-such-codec -*-\nX = 1\n",
     "raiser.py": _module(
         "Raises with an explicit cause.",
         "import _probe\n_probe.snap(globals())\n\n\ndef fail():\n    try:\n        {}['key']\n"
@@ -203,6 +211,8 @@ FILES: dict[str, str] = {
 """Source files, by path relative to the fixture directory."""
 
 BINARY: dict[str, bytes] = {
+    "bomcookie.py": b"\xef\xbb\xbf# -*- coding: latin-1 -*-\nX = 1\n",
+    "badmagic.pyc": b"\x00\x01\x02\x03" + b"\x00" * 12 + b"not bytecode",
     "latin1.py": (
         b"# -*- coding: latin-1 -*-\n\"\"\"Source with an encoding cookie.\"\"\"\n"
         b"TEXT = '\xe9t\xe9 \xe0 \xa3'\nimport _probe\n_probe.snap(globals(), text=TEXT)\n"

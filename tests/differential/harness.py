@@ -291,7 +291,9 @@ class Lab:
         trace = os.path.join(out, "trace")
         argv = [a.replace("<fx>", interp.fix).replace("<out>", trace) for a in case[side]]
         pythonpath = [os.path.join(interp.fix, p) for p in case.get("pythonpath", [])] + [PROJECT]
-        proc = self._run([python, *argv], cwd=interp.fix, env=clean_env(pythonpath))
+        env = clean_env(pythonpath)
+        env.update(case.get("env", {}))
+        proc = self._run([python, *argv], cwd=interp.fix, env=env)
         return normalise_cli(proc, self.replacements(interp, python))
 
     def _shim(self, version: str, case: dict[str, Any], side: str) -> tuple[CliRun, list[dict[str, Any]]]:

@@ -171,6 +171,8 @@ def perform(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dict[s
         sys.path.insert(0, os.path.join(fix, entry))
     for name in scenario.get("pre_import", []):
         importlib.import_module(name)
+    for name in scenario.get("block", []):
+        sys.modules[name] = None  # type: ignore[assignment]
     if scenario.get("fresh_main"):
         main = ModuleType("__main__")
         import builtins

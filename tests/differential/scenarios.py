@@ -29,7 +29,7 @@ def _p(rel: str, kind: str = "str", absolute: bool = False) -> dict[str, Any]:
 
 def _rm(ident: str, name: Any, **kwargs: Any) -> dict[str, Any]:
     scenario = {"id": ident, "call": "run_module", "args": [name], "kwargs": {}}
-    for key in ("pre_import", "path_prepend", "versions"):
+    for key in ("pre_import", "path_prepend", "versions", "block"):
         if key in kwargs:
             scenario[key] = kwargs.pop(key)
     scenario["kwargs"] = kwargs
@@ -64,6 +64,14 @@ API: list[dict[str, Any]] = [
     _rm("rm-legacy-pyc-package", "legacypkg"),
     _rm("rm-encoding-cookie", "latin1"),
     _rm("rm-stdlib-module", "this"),
+    _rm("rm-frozen-module", "__hello__", alter_sys=True),
+    _rm("rm-builtin-module-no-code", "sys"),
+    _rm("rm-blocked-module", "mod", block=["mod"]),
+    _rm("rm-list-init-globals", "mod", init_globals=[["a", 1], ["__name__", "x"]]),
+    _rm("rm-run-name-not-str", "mod", run_name=42),
+    _rm("rm-run-name-not-str-alter-sys", "mod", run_name=42, alter_sys=True),
+    _rm("rm-bad-encoding-cookie", "badcookie"),
+    _rm("rm-bom-and-cookie", "bomcookie"),
     # -- run_module: the RuntimeWarning for an already imported submodule -------
     _rm("rm-already-imported-warns", "pkg.sub", pre_import=["pkg.sub"]),
     _rm("rm-imported-by-own-package-warns", "warnpkg.sub"),
@@ -85,6 +93,10 @@ API: list[dict[str, Any]] = [
     _rm("rm-dunder-main", "__main__"),
     _rm("rm-parent-init-fails", "badinit.sub"),
     _rm("rm-syntax-error", "syntaxerr"),
+    _rm("rm-syntax-error-in-package-main", "synpkg"),
+    _rm("rm-package-init-import-fails", "badimport"),
+    _rm("rm-package-init-import-fails-submodule", "badimport.sub"),
+    _rm("rm-package-main-import-fails", "importerrmain", alter_sys=True),
     _rm("rm-exception-with-cause", "raiser", alter_sys=True),
     _rm("rm-exception-with-context", "ctxerr"),
     _rm("rm-exit-status", "exit3", alter_sys=True),
@@ -110,6 +122,17 @@ API: list[dict[str, Any]] = [
     _rp("rp-pyc-file", _p("legacy.pyc")),
     _rp("rp-pyc-file-bytes", _p("legacy.pyc", "bytes")),
     _rp("rp-encoding-cookie", _p("latin1.py")),
+    _rp("rp-bad-encoding-cookie", _p("badcookie.py")),
+    _rp("rp-bom-and-cookie", _p("bomcookie.py")),
+    _rp("rp-bad-magic-pyc", _p("badmagic.pyc")),
+    _rp("rp-run-name-not-str", _p("script.py"), run_name=42),
+    _rp("rp-file-inside-zip", _p("app.zip/__main__.py")),
+    _rp("rp-directory-trailing-slash", _p("scriptdir/")),
+    _rp("rp-list-init-globals", _p("script.py"), init_globals=[["b", 2]]),
+    {"id": "rp-iterator-init-globals", "call": "$snippet", "code": (
+        "RESULT = sorted(R.run_path('script.py', iter([('it', 1)])))\n")},
+    {"id": "rp-bad-pairs-init-globals", "call": "$snippet", "code": (
+        "RESULT = sorted(R.run_path('script.py', [('a', 1, 2)]))\n")},
     _rp("rp-file-missing", _p("nosuch.py")),
     _rp("rp-file-syntax-error", _p("syntaxerr.py")),
     _rp("rp-file-exception", _p("raiser.py")),
@@ -175,6 +198,16 @@ API: list[dict[str, Any]] = [
         "p = pathlib.Path('script.py')\n"
         "out = R._get_code_from_file(p) if sys.version_info >= (3, 13) else R._get_code_from_file('rn', p)\n"
         "RESULT = [type(out).__name__, repr(out[1]) if isinstance(out, tuple) else out.co_filename]\n")},
+    {"id": "rm-module-spec-is-none", "call": "$snippet", "code": (
+        "import mod\n"
+        "mod.__spec__ = None\n"
+        "RESULT = sorted(R.run_module('mod'))\n")},
+    {"id": "rm-mappingproxy-init-globals", "call": "$snippet", "code": (
+        "import types\n"
+        "RESULT = list(R.run_module('mod', types.MappingProxyType({'m': 1, '__file__': 'f'})))\n")},
+    {"id": "rm-run-module-inside-run-module-alter-sys", "call": "$snippet", "code": (
+        "RESULT = [sorted(R.run_module('nested', alter_sys=True)['INNER']), sys.argv[0], "
+        "'nested' in sys.modules, 'inner' in sys.modules]\n")},
     {"id": "temp-module", "call": "$snippet", "code": (
         "with R._TempModule('mod') as temp:\n"
         "    inside = sys.modules['mod'] is temp.module\n"
@@ -246,6 +279,13 @@ CLI: list[dict[str, Any]] = [
     _m("m-deletes-own-main", "selfdel"),
     _m("m-replaces-argv-and-path", "alter"),
     _m("m-stdlib-module", "this"),
+    _m("m-frozen-module", "__hello__"),
+    _m("m-builtin-module-no-code", "sys"),
+    _m("m-syntax-error-in-package-main", "synpkg"),
+    _m("m-package-init-import-fails", "badimport"),
+    _m("m-package-main-import-fails", "importerrmain"),
+    _m("m-bad-encoding-cookie", "badcookie"),
+    _m("m-empty-name", ""),
     _f("f-file-reads-argv", "script.py", "a", "-b"),
     _f("f-file-absolute", "<fx>/script.py"),
     _f("f-directory", "scriptdir", "d"),
@@ -269,6 +309,11 @@ CLI: list[dict[str, Any]] = [
     _f("f-encoding-cookie", "latin1.py"),
     _f("f-directory-pops-own-path", "popself"),
     _f("f-subdirectory-file", "pkg/sub.py"),
+    _f("f-bad-magic-pyc", "badmagic.pyc"),
+    _f("f-bad-encoding-cookie", "badcookie.py"),
+    _f("f-bom-and-cookie", "bomcookie.py"),
+    _f("f-file-inside-zip", "app.zip/__main__.py"),
+    _f("f-directory-is-a-package-init", "pkg/__init__.py"),
 ]
 
 def _traced(case: dict[str, Any]) -> dict[str, Any]:
@@ -299,6 +344,12 @@ FLAGS: list[dict[str, Any]] = [
     {"id": "flag-P-zip", "std": ["-P", "app.zip"], "ref": ["-P", "-m", "runpy_ref", "--path", "app.zip"],
      "versions": ["3.11", "3.13"]},
     {"id": "flag-I-missing", "std": ["-I", "-m", "nosuch"], "ref": ["-I", "-m", "runpy_ref", "nosuch"]},
+    {"id": "env-PYTHONSAFEPATH-m", "std": ["-m", "mod"], "ref": ["-m", "runpy_ref", "mod"],
+     "env": {"PYTHONSAFEPATH": "1"}, "versions": ["3.11", "3.13"]},
+    {"id": "env-PYTHONSAFEPATH-file", "std": ["script.py"], "ref": ["-m", "runpy_ref", "--path", "script.py"],
+     "env": {"PYTHONSAFEPATH": "1"}, "versions": ["3.11", "3.13"]},
+    {"id": "flag-E-ignores-PYTHONSAFEPATH", "std": ["-E", "-m", "mod"],
+     "ref": ["-E", "-m", "runpy_ref", "mod"], "env": {"PYTHONSAFEPATH": "1"}, "versions": ["3.11", "3.13"]},
 ]
 """Isolation flags: run with a venv whose .pth makes runpy_ref and the fixtures importable."""
 
