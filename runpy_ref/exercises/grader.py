@@ -86,10 +86,11 @@ def _student_frames(exc: BaseException, path: Path) -> list[str]:
     return lines[-3:]
 
 
-def _started_or_raise(exc: BaseException, item: Exercise, path: Path) -> None:
-    if isinstance(exc, NotImplementedError) and str(exc).startswith(f"exercise {item.number}:"):
-        where = (_student_frames(exc, path) or [f"in {path.name}"])[-1]
-        raise _NotStarted(str(exc), where) from exc
+def _unwritten(exc: BaseException, item: Exercise, path: Path) -> tuple[str, str] | None:
+    """``(message, where)`` when ``exc`` is a starter's "not written yet" stub, else None."""
+    if str(exc).startswith(f"exercise {item.number}:"):
+        return str(exc), (_student_frames(exc, path) or [f"in {path.name}"])[-1]
+    return None
 
 
 class _StageAPI:
@@ -171,12 +172,16 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
         return tracing(deterministic=True, root=str(root))
 
     trace_failures: list[Failure] = []
+    not_started: dict[str, tuple[str, list[str]]] = {}
     for scenario in _order(item):
         ref_obs, ref_events = observe(scenario, reference, root, factory if traced else None)
         try:
             obs, events = observe(scenario, api, root, factory if traced else None)
         except NotImplementedError as exc:
-            _started_or_raise(exc, item, path)
+            unwritten = _unwritten(exc, item, path)
+            if unwritten is not None:
+                not_started.setdefault(unwritten[0], (unwritten[1], []))[1].append(scenario.id)
+                continue
             obs, events = {"outcome": "raised", "error": f"NotImplementedError: {exc}"}, None
         except RecursionError:
             obs, events = {"outcome": "raised", "error": "RecursionError escaped the sandbox"}, None
@@ -203,6 +208,14 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
             else:
                 report.passed.append(f"trace {scenario.id}")
     report.failures.extend(trace_failures)
+    if not_started and not report.failures and not any(p.startswith("scenario ") for p in report.passed):
+        message, (where, _) = next(iter(not_started.items()))
+        raise _NotStarted(message, where)  # an untouched starter: one message, not one per scenario
+    for message, (where, scenarios) in not_started.items():
+        report.failures.append(Failure(
+            "not-started", f"{message} ({len(scenarios)} scenario(s) need it, e.g. {scenarios[0]})",
+            detail=[where, "replace the TODO block there with your code (the docstring says what to do)"],
+        ))
 
 
 def _run_suite(item: Exercise, path: Path, report: Report) -> None:
