@@ -208,8 +208,14 @@ def to_event(record: dict[str, Any]) -> Event:
 
 
 def golden_text(command: str, report: dict[str, Any], events: list[Event]) -> str:
-    """The text kept in ``_golden``: the command, each rendered event, the ending and the output."""
-    lines = [f"$ {command}"]
+    """The text kept in ``_golden``: the interpreter, the command, each event, the ending, the output.
+
+    The interpreter comes first so that a build on another Python version
+    fails with that difference at the top of the diff, not somewhere inside.
+    """
+    interp = report["header"]["interpreter"]
+    lines = [f"# {interp['implementation']} {interp['version']}, profile {report['header']['profile']}",
+             f"$ {command}"]
     lines += [render_text(event) for event in events]
     lines.append(f"-> {report['outcome']}")
     for key, value in report["result"].items():

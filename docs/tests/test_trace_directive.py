@@ -134,7 +134,8 @@ def test_update_writes_golden_and_next_build_passes(tmp_path: Path) -> None:
     src = _project(tmp_path)
     assert _build(src, update=True).returncode == 0
     golden = (tmp_path / "golden" / "demo.txt").read_text()
-    assert golden.startswith('$ run_module("m")\n')
+    assert golden.splitlines()[0].startswith("# cpython ")
+    assert golden.splitlines()[1] == '$ run_module("m")'
     assert "--- output ---\nhello\n" in golden
     proc = _build(src)
     assert proc.returncode == 0, proc.stderr
