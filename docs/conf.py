@@ -51,16 +51,7 @@ myst_heading_anchors = 3
 
 # -- strictness -----------------------------------------------------------------
 nitpicky = True
-nitpick_ignore = [
-    # Type variables and private helpers named in signatures but not documented.
-    ("py:class", "runpy_ref.trace.Sink"),
-]
-nitpick_ignore_regex = [
-    # Private names that appear in annotations of documented functions.
-    ("py:class", r"runpy_ref\..*\._[A-Za-z]\w*"),
-    # contextvars/typing internals the Python inventory does not list.
-    ("py:class", r"(typing|collections\.abc)\.[A-Z]\w*\[.*"),
-]
+nitpick_ignore: list[tuple[str, str]] = []  # every reference resolves; keep it that way
 
 # -- intersphinx: local inventory, no network ----------------------------------------
 intersphinx_mapping = {
