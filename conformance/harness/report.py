@@ -121,6 +121,15 @@ function show(id){
 """
 
 
+def _tip(r: CellResult) -> str:
+    """Tooltip text: status, reason and the first mismatches of one cell."""
+    text = f"{r.case.id}: {r.status} {r.reason}".rstrip()
+    for m in r.mismatches[:3]:
+        text += (f"\n  {m['path']}: expected {json.dumps(m['expected'])[:120]}"
+                 f" observed {json.dumps(m['observed'])[:120]}")
+    return text
+
+
 def _cell(statuses: list[str], tip: str, documented: bool = False) -> str:
     if documented:
         label, cls = ("doc", "DOC") if statuses else ("", "NA")
@@ -157,7 +166,7 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
             rs = by_beh.get((entry_id, col), [])
             if executable[col]:
                 statuses = [r.status for r in rs]
-                tip = "; ".join(f"{r.case.id}: {r.status} {r.reason}" for r in rs)
+                tip = "\n".join(_tip(r) for r in rs)
                 cells.append(_cell(statuses, tip))
                 seen |= {s for s in statuses if s != "N/A"}
             else:
@@ -201,7 +210,7 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
             if r is None:
                 cells.append("<td></td>")
             elif executable[col]:
-                cells.append(_cell([r.status], r.reason))
+                cells.append(_cell([r.status], _tip(r)))
             else:
                 cells.append(_cell([r.status] if r.expected is not None else [], r.reason, documented=True))
         case_rows.append(f'<tr><td class="l"><b>{html.escape(cid)}</b> {html.escape(case.title)}<br>'
