@@ -410,7 +410,7 @@ class RunpyTrace(SphinxDirective):
     def _render(self, name: str, command: str, files: dict[str, str], report: dict[str, Any],
                 events: list[Event]) -> list[nodes.Node]:
         box = nodes.container(classes=["runpy-trace-box"])
-        box["ids"].append(f"trace-{name}")
+        box["ids"].append(f"runpy-trace-{name}")
         if files and "hide-fixture" not in self.options:
             listing = nodes.container(classes=["runpy-trace-fixture"])
             listing += nodes.rubric(text="The files")
