@@ -49,6 +49,16 @@ def run_module(
     """Execute a module's code without importing it; return its globals.
 
     Same contract as :func:`runpy.run_module` of the running interpreter.
+
+    mod_name -- absolute name of a module, or of a package (whose
+    ``__main__`` submodule then runs); its parent packages are imported.
+    init_globals -- optional mapping copied into the namespace before the
+    code runs; it is not modified, and the special globals win over it.
+    run_name -- ``__name__`` for the code when not None; otherwise the name
+    of the module that runs (``mod_name`` or ``mod_name + '.__main__'``).
+    alter_sys -- when true, ``sys.argv[0]`` and ``sys.modules[__name__]``
+    point at the running module until the function returns; both are then
+    restored, whether the code returned or raised.
     """
     stages, profile = active_stages(), _PROFILE
     with _traced_run("run_module", mod_name, run_name, alter_sys, init_globals):
@@ -73,8 +83,14 @@ def run_path(
 ) -> dict[str, Any]:
     """Execute the code at a file system location; return its globals.
 
-    A file runs directly; a directory or zip file is put on ``sys.path`` and
-    its ``__main__`` module runs.  Same contract as :func:`runpy.run_path`.
+    Same contract as :func:`runpy.run_path` of the running interpreter.
+
+    path_name -- a source or bytecode file, which runs directly; or a
+    directory or zip file (anything an importer accepts), which is put at
+    ``sys.path[0]`` while its ``__main__`` module is found and run.
+    init_globals -- optional mapping copied into the namespace first; it is
+    not modified, and the special globals win over it.
+    run_name -- ``__name__`` for the code when not None, else ``'<run_path>'``.
     """
     stages, profile = active_stages(), _PROFILE
     run_name = "<run_path>" if run_name is None else run_name
