@@ -90,3 +90,37 @@ def test_variant_is_caught(variant_results, name):
     missing = VARIANTS[name][2] - failing
     assert not missing, f"variant {name} not caught by {sorted(missing)}"
     assert not {c for c, s in statuses.items() if s in ("ERROR", "TIMEOUT", "XPASS")}
+
+
+# A command-line variant: ``python -m runpy_VARIANT MOD`` goes through the copy's
+# own ``__main__`` block, so the ``-m`` cases test the copy's _run_module_as_main.
+# Excluded: the file/dir/zip forms (runpy's script block has no ``--path``) and the
+# argv[0]-while-searching case (runpy's script block leaves the module name there).
+CLI_VARIANT = ("sys.argv[0] = mod_spec.origin", "pass  # broken: argv[0] not set for -m")
+CLI_EXPECTED = {"cli-module-basic", "cli-module-in-package", "cli-package-main", "cli-dash-m-file-ignored"}
+
+
+@pytest.fixture(scope="module")
+def cli_variant_results(tmp_path_factory):
+    source = _runpy_source()
+    if CLI_VARIANT[0] not in source:
+        pytest.skip(f"host runpy.py has no {CLI_VARIANT[0]!r}")
+    folder = tmp_path_factory.mktemp("cli-variants")
+    (folder / "runpy_clicontrol.py").write_text(source)
+    (folder / "runpy_noargv0.py").write_text(source.replace(*CLI_VARIANT, 1))
+    impls = [Implementation(host(), module=m, path=str(folder))
+             for m in ("runpy_clicontrol", "runpy_noargv0")]
+    cases = [c for c in load_cases() if c.is_cli and c.call["cli"] == "module"
+             and c.id != "cli-argv-during-search"]
+    out: dict[str, dict[str, str]] = {}
+    for r in run_matrix(cases, impls, deviations=[]):
+        out.setdefault(r.impl["module"], {})[r.case.id] = r.status
+    return out
+
+
+def test_cli_variant_is_caught(cli_variant_results):
+    control = cli_variant_results["runpy_clicontrol"]
+    assert {c: s for c, s in control.items() if s in BAD_STATUSES} == {}
+    failing = {c for c, s in cli_variant_results["runpy_noargv0"].items() if s == "FAIL"}
+    print(f"noargv0: {len(failing)} FAIL: {sorted(failing)}")
+    assert CLI_EXPECTED <= failing
