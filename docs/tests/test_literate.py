@@ -15,7 +15,10 @@ from pathlib import Path
 from runpy_ref.stages import DEFAULT_STAGES, Stages
 
 DOCS = Path(__file__).resolve().parent.parent
-PAGES = [p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "tests" not in p.parts]
+PAGES = [
+    p for p in DOCS.rglob("*.md")
+    if "_build" not in p.parts and "tests" not in p.parts and p != DOCS / "README.md"
+]
 INCLUDE = re.compile(r"```\{literalinclude\} /\.\./runpy_ref/(\w+)\.py\n:pyobject: (\w+)")
 GOLDEN = re.compile(r"^:golden: (\S+)$", re.MULTILINE)
 
