@@ -68,6 +68,60 @@ def render_text(results: list[CellResult], wall: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+CODES = {"PASS": "P", "FAIL": "F", "XFAIL": "x", "XPASS": "!", "ERROR": "E", "CRASH": "C",
+         "TIMEOUT": "T", "SKIP": "s", "N/A": "."}
+
+
+def _supported_columns(results: list[CellResult]) -> tuple[list[str], list[str]]:
+    """Columns worth showing, and those left out because every cell is 'does not support'."""
+    columns = _columns(results)
+    unsupported = [c for c in columns if all(
+        r.executable and r.status == "N/A" and " does not support " in r.reason
+        for r in results if r.impl_label == c)]
+    return [c for c in columns if c not in unsupported], unsupported
+
+
+def render_text_matrix(results: list[CellResult], cat: Catalogue) -> str:
+    """Behaviour x implementation matrix as text: one character per cell.
+
+    The cell shows the worst status of the behaviour's cases; for versions
+    without an interpreter, ``d`` marks an encoded expectation.  Rows whose
+    executable cells differ are flagged with ``*`` (the disagreements view).
+    """
+    columns, unsupported = _supported_columns(results)
+    by_beh: dict[tuple[str, str], list[CellResult]] = defaultdict(list)
+    for r in results:
+        for bid in r.case.behaviours:
+            by_beh[(bid, r.impl_label)].append(r)
+    executable = {r.impl_label: r.executable for r in results}
+    lines = ["matrix (columns):"]
+    lines += [f"  {n:>2} {c}{'' if executable[c] else ' (documented, not executable here)'}"
+              for n, c in enumerate(columns, 1)]
+    legend = " ".join(f"{code}={status}" for status, code in CODES.items())
+    lines.append(f"  cells: {legend} d=documented only; * = implementations disagree")
+    header = "".join(str(n % 10) for n in range(1, len(columns) + 1))
+    section = None
+    for entry in cat.entries:
+        if entry.section != section:
+            section = entry.section
+            lines += ["", f"  {section:<10} {header}"]
+        cells, seen = [], set()
+        for col in columns:
+            rs = by_beh.get((entry.id, col), [])
+            if executable[col]:
+                worst = _worst([r.status for r in rs])
+                if worst != "N/A":
+                    seen.add(worst)
+                cells.append(CODES[worst])
+            else:
+                cells.append("d" if any(r.expected is not None for r in rs) else " ")
+        flag = "*" if len(seen) > 1 else " "
+        lines.append(f"  {entry.id:<9}{flag} {''.join(cells)}  {entry.title[:60]}")
+    if unsupported:
+        lines += ["", f"  not shown (every cell N/A, unsupported): {', '.join(unsupported)}"]
+    return "\n".join(lines) + "\n"
+
+
 def render_json(results: list[CellResult], impls: list[Implementation], wall: float) -> str:
     data = {
         "schema": RESULTS_SCHEMA,
@@ -141,13 +195,10 @@ def _cell(statuses: list[str], tip: str, documented: bool = False) -> str:
 
 def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
     """Behaviour x implementation matrix: grouped view, disagreements view, case view."""
-    all_columns = _columns(results)
     executable = {r.impl_label: r.executable for r in results}
     # Implementations that cannot run on an interpreter at all (e.g. runpy_ref on 2.7)
     # would only add columns of N/A; they are named below the table instead.
-    unsupported = [c for c in all_columns if executable[c] and all(
-        r.status == "N/A" and " does not support " in r.reason for r in results if r.impl_label == c)]
-    columns = [c for c in all_columns if c not in unsupported]
+    columns, unsupported = _supported_columns(results)
     by_beh: dict[tuple[str, str], list[CellResult]] = defaultdict(list)
     by_case: dict[tuple[str, str], CellResult] = {}
     cases: dict[str, Case] = {}
@@ -168,7 +219,8 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
                 statuses = [r.status for r in rs]
                 tip = "\n".join(_tip(r) for r in rs)
                 cells.append(_cell(statuses, tip))
-                seen |= {s for s in statuses if s != "N/A"}
+                if _worst(statuses) != "N/A":
+                    seen.add(_worst(statuses))
             else:
                 encoded = [r for r in rs if r.expected is not None]
                 tip = "; ".join(f"{r.case.id}: {r.reason}" for r in rs)
@@ -233,7 +285,7 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
 <a href="#" onclick="show('cases');return false">cases</a></nav>
 <div id="grouped" class="view on">{table(grouped)}</div>
 <div id="disagree" class="view"><h2>Implementations disagree</h2>
-<p>Behaviours whose executable cells do not all have the same status.</p>
+<p>Behaviours whose executable columns do not all show the same (worst) status.</p>
 {table(disagreements) if disagreements else '<p>none</p>'}
 <h2>Documentation disagrees with behaviour</h2>
 <p>Expectations follow the interpreters; the documentation's claim is kept beside them
@@ -253,7 +305,7 @@ def render(fmt: str, results: list[CellResult], cat: Catalogue, impls: list[Impl
         return render_json(results, impls, wall)
     if fmt == "html":
         return render_html(results, cat, wall)
-    return render_text(results, wall)
+    return render_text(results, wall) + "\n" + render_text_matrix(results, cat)
 
 
 def _slug(text: str) -> str:

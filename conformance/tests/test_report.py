@@ -73,3 +73,13 @@ def test_replay_folders_reproduce_without_the_harness(tmp_path):
     cli = next(p for p in written if "t-report-cli" in p.name)
     out = subprocess.run(["sh", str(cli / "run.sh")], capture_output=True, text=True).stdout
     assert "exit status: 3" in out
+
+
+def test_text_matrix_marks_statuses_documented_versions_and_disagreements(tmp_path):
+    impl, res = results(tmp_path)
+    text = report.render_text_matrix(res, CAT)
+    rows = {line.split()[0]: line for line in text.splitlines() if line.strip().startswith(("G-01", "RM-02"))}
+    # column 1: the host (worst of PASS, FAIL, FAIL -> F); column 2: 2.5 documented only.
+    # One executable column cannot disagree with itself: no '*'.
+    assert rows["G-01"].split()[1] == "Fd"
+    assert "(documented, not executable here)" in text
