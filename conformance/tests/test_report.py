@@ -76,7 +76,7 @@ def test_replay_folders_reproduce_without_the_harness(tmp_path):
 
 
 def test_text_matrix_marks_statuses_documented_versions_and_disagreements(tmp_path):
-    impl, res = results(tmp_path)
+    _impl, res = results(tmp_path)
     text = report.render_text_matrix(res, CAT)
     rows = {line.split()[0]: line for line in text.splitlines() if line.strip().startswith(("G-01", "RM-02"))}
     # column 1: the host (worst of PASS, FAIL, FAIL -> F); column 2: 2.5 documented only.
