@@ -17,6 +17,7 @@ An untouched starter stops at step 2 with a message naming the TODO.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import tempfile
 import traceback
@@ -86,11 +87,21 @@ def _student_frames(exc: BaseException, path: Path) -> list[str]:
     return lines[-3:]
 
 
-def _unwritten(exc: BaseException, item: Exercise, path: Path) -> tuple[str, str] | None:
-    """``(message, where)`` when ``exc`` is a starter's "not written yet" stub, else None."""
-    if str(exc).startswith(f"exercise {item.number}:"):
-        return str(exc), (_student_frames(exc, path) or [f"in {path.name}"])[-1]
-    return None
+def _unwritten(text: str, item: Exercise, path: Path) -> tuple[str, str] | None:
+    """``(message, where)`` when ``text`` shows a starter's "not written yet" stub, else None.
+
+    ``text`` is the exception's message, or a traceback the command line
+    printed (it catches the exception itself, as the interpreter would).
+    """
+    match = re.search(rf"exercise {item.number}: [\w.]+ is not written yet", text)
+    if match is None:
+        return None
+    message = match.group(0)
+    stub = f'raise NotImplementedError("{message}")'
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    where = next((f"at {path.name}:{n}: {line.strip()}" for n, line in enumerate(lines, 1) if stub in line),
+                 f"in {path.name}")
+    return message, where
 
 
 class _StageAPI:
@@ -178,13 +189,13 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
         try:
             obs, events = observe(scenario, api, root, factory if traced else None)
         except NotImplementedError as exc:
-            unwritten = _unwritten(exc, item, path)
-            if unwritten is not None:
-                not_started.setdefault(unwritten[0], (unwritten[1], []))[1].append(scenario.id)
-                continue
             obs, events = {"outcome": "raised", "error": f"NotImplementedError: {exc}"}, None
         except RecursionError:
             obs, events = {"outcome": "raised", "error": "RecursionError escaped the sandbox"}, None
+        unwritten = _unwritten(obs.get("~stderr", "") + str(obs.get("error", "")), item, path)
+        if unwritten is not None:
+            not_started.setdefault(unwritten[0], (unwritten[1], []))[1].append(scenario.id)
+            continue
         diff = first_difference(ref_obs, obs)
         if diff is not None:
             where, want, have = diff
@@ -213,7 +224,8 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
         raise _NotStarted(message, where)  # an untouched starter: one message, not one per scenario
     for message, (where, scenarios) in not_started.items():
         report.failures.append(Failure(
-            "not-started", f"{message} ({len(scenarios)} scenario(s) need it, e.g. {scenarios[0]})",
+            "not-started", f"{message} - the starter's NotImplementedError is still there "
+            f"({len(scenarios)} scenario(s) need it, e.g. {scenarios[0]})",
             detail=[where, "replace the TODO block there with your code (the docstring says what to do)"],
         ))
 

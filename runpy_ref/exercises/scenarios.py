@@ -211,9 +211,13 @@ def _sandbox(root: Path, scenario: Scenario) -> Iterator[dict[str, Any]]:
     saved_modules = dict(sys.modules)
     saved_cwd = os.getcwd()
     saved_dont_write = sys.dont_write_bytecode
+    saved_importers = dict(sys.path_importer_cache)
     state: dict[str, Any] = {}
     try:
         sys.dont_write_bytecode = True
+        # Finders are cached by sys.path entry, and a relative entry ('app') found
+        # under an earlier fixture root would otherwise answer for this one (3.9).
+        sys.path_importer_cache.clear()
         os.chdir(root)
         sys.argv[:] = ["-m", "arg1"] if scenario.as_main else ["caller.py", "arg1"]
         sys.path.insert(0, str(root / scenario.path0) if scenario.path0 else str(root))
@@ -241,6 +245,8 @@ def _sandbox(root: Path, scenario: Scenario) -> Iterator[dict[str, Any]]:
         sys.path[:] = saved_path
         sys.modules.clear()
         sys.modules.update(saved_modules)
+        sys.path_importer_cache.clear()
+        sys.path_importer_cache.update(saved_importers)
 
 
 def _after(state: dict[str, Any], root: Path) -> dict[str, Any]:
@@ -270,12 +276,13 @@ def observe(scenario: Scenario, api: Any, root: Path, tracer_factory: Callable[[
             ) -> tuple[dict[str, Any], list[Any] | None]:
     """Run ``scenario`` against ``api``; return the observation and the trace events (if traced)."""
     rel = str(root)
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     events = None
     with _sandbox(root, scenario) as state:
         scenario.setup()
         obs: dict[str, Any] = {}
-        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(err):
             warnings.simplefilter("always")
             tracer_cm = tracer_factory() if tracer_factory else contextlib.nullcontext()
             try:
@@ -303,6 +310,7 @@ def observe(scenario: Scenario, api: Any, root: Path, tracer_factory: Callable[[
                 if "main" in state:
                     obs["returned_main_dict"] = value is vars(state["main"])
         obs["stdout"] = plain(out.getvalue(), relative_to=rel)
+        obs["~stderr"] = err.getvalue()  # tracebacks name files and lines: shown, not compared
         obs["warnings"] = [plain(f"{w.category.__name__}: {w.message}", relative_to=rel) for w in caught
                            if issubclass(w.category, RuntimeWarning)]
         obs["after"] = _after(state, root)
