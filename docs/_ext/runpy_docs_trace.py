@@ -251,7 +251,7 @@ def table(headers: list[str], rows: list[tuple[list[str], list[nodes.entry]]], c
     Smart quotes are off inside: the cells quote Python values, and a curly
     quote in ``'shop.cart'`` would no longer be the repr a reader can paste.
     """
-    tbl = nodes.table(classes=classes)
+    tbl = nodes.table(classes=[*classes, "colwidths-given"])
     tbl["support_smartquotes"] = False
     group = nodes.tgroup(cols=len(headers))
     tbl += group
