@@ -76,7 +76,3 @@ def load(path: Path | None = None) -> Catalogue:
     if path.exists():
         return _from_json(path)
     return _from_markdown(FALLBACK_MD)
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in text.split("."))

@@ -84,12 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                 keep_dir=replay)
     wall = time.monotonic() - start
     if not args.no_documented_versions:
-        executable = {".".join(map(str, i.target.version[:2])) for i in impls
-                      if i.interp.impl == "cpython" and i.supported()}
-        for version in cat.versions:
-            if version not in cat.executable_here and version not in executable:
-                vt = catalogue_mod.version_tuple(version)
-                results.extend(runner.documented_cell(c, vt) for c in cases)
+        results.extend(runner.documented_cells(cases, impls, cat.versions, cat.executable_here))
     rendered = report.render(args.format, results, cat, impls, wall)
     if args.output:
         Path(args.output).write_text(rendered, encoding="utf-8")

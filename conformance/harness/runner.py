@@ -343,6 +343,19 @@ def documented_cell(case: Case, version: tuple[int, ...]) -> CellResult:
     return result
 
 
+def documented_cells(cases: list[Case], impls: list[Implementation], versions: list[str],
+                     executable_here: list[str]) -> list[CellResult]:
+    """Cells for every catalogue version that nothing here executes (nor emulates)."""
+    covered = {".".join(map(str, i.target.version[:2])) for i in impls
+               if i.interp.impl == "cpython" and i.supported()}
+    out = []
+    for version in versions:
+        if version not in executable_here and version not in covered:
+            vt = rules.parse_version(version)
+            out.extend(documented_cell(c, vt) for c in cases)
+    return out
+
+
 def run_matrix(cases: list[Case], impls: list[Implementation], *, workers: int | None = None,
                timeout: float = 30.0, deviations: list[Deviation] | None = None,
                keep_dir: Path | None = None) -> list[CellResult]:

@@ -6,6 +6,9 @@ interpreter (CPython 3.9-3.13).  Every cell must be PASS, N/A, SKIP or a
 listed XFAIL: a FAIL against a real interpreter means the *expectation* is
 wrong.  ``CONFORMANCE_INTERPRETERS=host`` limits the run to the interpreter
 running pytest (the host's stdlib runpy and runpy_ref).
+``CONFORMANCE_REPORT_DIR=DIR`` also writes report.txt, results.json,
+matrix.html and replay/ (failing cells) into DIR, so CI gets the reports
+without running the matrix twice.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
+from conformance.harness import catalogue, report
 from conformance.harness.cases import load_cases
 from conformance.harness.impls import KNOWN_REQUIREMENTS, Implementation
-from conformance.harness.runner import BAD_STATUSES, run_matrix
+from conformance.harness.runner import BAD_STATUSES, documented_cells, run_matrix
 
 from .helpers import PROJECT_ROOT, host, interpreters
 
@@ -45,12 +50,20 @@ def implementations() -> list[Implementation]:
 
 @pytest.fixture(scope="session")
 def matrix():
+    """Run the whole matrix once; with CONFORMANCE_REPORT_DIR set, also write the reports there."""
     impls = implementations()
+    out = os.environ.get("CONFORMANCE_REPORT_DIR")
     start = time.monotonic()
-    results = run_matrix(load_cases(), impls)
+    cases = load_cases()
+    results = run_matrix(cases, impls, keep_dir=Path(out) / "replay" if out else None)
     wall = time.monotonic() - start
     executing = sum(1 for i in impls if i.supported())
     print(f"\nconformance matrix: {len(results)} cells, {executing} implementations, {wall:.1f}s wall")
+    if out:
+        cat = catalogue.load()
+        everything = results + documented_cells(cases, impls, cat.versions, cat.executable_here)
+        for fmt, name in (("text", "report.txt"), ("json", "results.json"), ("html", "matrix.html")):
+            (Path(out) / name).write_text(report.render(fmt, everything, cat, impls, wall), encoding="utf-8")
     return {"results": results, "wall": wall}
 
 
