@@ -35,7 +35,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             wanted |= {(v, "api", impl) for v in VERSIONS for impl in IMPLS}
         elif name == "test_private_helper_signatures":
             wanted.add((version, "signatures"))
-        elif name in ("test_cli", "test_cli_isolation_flags"):
+        elif name in ("test_cli", "test_cli_isolation_flags", "test_cli_documented_deviation"):
             wanted |= {(version, "cli", case["id"], side) for side in ("std", "ref")}
         elif name == "test_shim":
             wanted |= {(version, "shim", case["id"], side) for side in ("shim", "noshim")}

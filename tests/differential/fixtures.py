@@ -143,6 +143,9 @@ PICKLER = _module(
 FILES: dict[str, str] = {
     "_probe.py": _PROBE,
     "mod.py": _module("A plain module.", "X = 1\n"),
+    "unicodé.py": _module("A module with a non-ASCII name."),
+    "my-mod.py": _module("A module whose name is not an identifier."),
+    "data.json": '{"b": [1, 2], "a": "x"}\n',
     "pkg/__init__.py": '"""pkg"""\nPKG_INIT = True\nimport _probe\n_probe.snap(globals())\n',
     "pkg/__main__.py": _module("pkg's __main__."),
     "pkg/sub.py": _module("pkg.sub"),

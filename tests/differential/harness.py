@@ -194,7 +194,8 @@ class Lab:
             jobs = [key for key in self.all_jobs() if wanted is None or key in wanted]
             for v in sorted({key[0] for key in jobs}, key=VERSIONS.index):
                 self.futures[(v, "build")] = self.pool.submit(self._build, v)
-            cases = {c["id"]: c for c in self.scenarios.CLI + self.scenarios.FLAGS + self.scenarios.SHIM}
+            s = self.scenarios
+            cases = {c["id"]: c for c in s.CLI + s.FLAGS + s.KNOWN_CLI + s.SHIM}
             for key in jobs:
                 if key[1] == "api":
                     self.futures[key] = self.pool.submit(self._api, key[0], key[2])
@@ -210,7 +211,7 @@ class Lab:
         jobs: list[tuple[str, ...]] = []
         for v in self.available:
             jobs += [(v, "api", impl) for impl in IMPLS] + [(v, "signatures")]
-            jobs += [(v, "cli", c["id"], side) for c in s.CLI + s.FLAGS if in_versions(c, v)
+            jobs += [(v, "cli", c["id"], side) for c in s.CLI + s.FLAGS + s.KNOWN_CLI if in_versions(c, v)
                      for side in ("std", "ref")]
             jobs += [(v, "shim", c["id"], side) for c in s.SHIM if in_versions(c, v)
                      for side in ("shim", "noshim")]

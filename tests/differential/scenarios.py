@@ -65,6 +65,20 @@ API: list[dict[str, Any]] = [
     _rm("rm-encoding-cookie", "latin1"),
     _rm("rm-stdlib-module", "this"),
     _rm("rm-frozen-module", "__hello__", alter_sys=True),
+    _rm("rm-unicode-name", "unicodé", alter_sys=True),
+    _rm("rm-hyphenated-name", "my-mod"),
+    _rm("rm-trailing-dot", "pkg."),
+    _rm("rm-double-dot", "pkg..sub"),
+    _rm("rm-already-imported-stdlib-submodule", "encodings.utf_8"),
+    {"id": "rm-alter-sys-empty-argv", "call": "run_module", "args": ["mod"], "kwargs": {"alter_sys": True},
+     "argv": []},
+    {"id": "rp-empty-argv", "call": "run_path", "args": ["script.py"], "argv": []},
+    {"id": "rp-directory-without-main-module-entry", "call": "$snippet", "code": (
+        "del sys.modules['__main__']\n"
+        "try:\n"
+        "    RESULT = sorted(R.run_path('scriptdir'))\n"
+        "finally:\n"
+        "    RESULT = [sys.path[:1], '__main__' in sys.modules]\n")},
     _rm("rm-builtin-module-no-code", "sys"),
     _rm("rm-blocked-module", "mod", block=["mod"]),
     _rm("rm-list-init-globals", "mod", init_globals=[["a", 1], ["__name__", "x"]]),
@@ -280,6 +294,10 @@ CLI: list[dict[str, Any]] = [
     _m("m-replaces-argv-and-path", "alter"),
     _m("m-stdlib-module", "this"),
     _m("m-frozen-module", "__hello__"),
+    _m("m-unicode-name", "unicodé"),
+    _m("m-already-imported-stdlib-submodule", "encodings.utf_8"),
+    _m("m-stdlib-package-without-main", "encodings"),
+    _m("m-stdlib-tool", "json.tool", "data.json"),
     _m("m-builtin-module-no-code", "sys"),
     _m("m-syntax-error-in-package-main", "synpkg"),
     _m("m-package-init-import-fails", "badimport"),
@@ -352,6 +370,18 @@ FLAGS: list[dict[str, Any]] = [
      "ref": ["-E", "-m", "runpy_ref", "mod"], "env": {"PYTHONSAFEPATH": "1"}, "versions": ["3.11", "3.13"]},
 ]
 """Isolation flags: run with a venv whose .pth makes runpy_ref and the fixtures importable."""
+
+
+KNOWN_CLI: list[dict[str, Any]] = [
+    _m("m-submodule-runpy-ref-imports", "collections.abc", reason=(
+        "python -m runpy_ref has imported runpy_ref, and with it typing, which sets "
+        "sys.modules['collections.abc'] before the run: the stdlib's find_spec then returns that "
+        "entry's spec, so runpy warns that the submodule is already imported (3.9-3.12) or, on 3.13, "
+        "where the entry is the frozen _collections_abc, fails with \"'collections.abc' is not a frozen "
+        "module\".  python -m collections.abc itself is silent.  Any module runpy_ref imports for "
+        "itself can show this; only a lazier import of typing would avoid it.")),
+]
+"""Command lines where ``python -m runpy_ref`` cannot be the interpreter, documented by a test."""
 
 
 def _s(ident: str, *argv: str, **extra: Any) -> dict[str, Any]:
