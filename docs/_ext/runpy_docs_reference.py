@@ -179,10 +179,81 @@ class PythonText(SphinxDirective):
         return [nodes.literal_block(value, value, language="text")]
 
 
+class stage_diagram(nodes.General, nodes.Element):
+    """Placeholder for the pipeline diagram; links are resolved per builder."""
+
+
+class StageDiagram(SphinxDirective):
+    """The six stages as a row of boxes, from :data:`runpy_ref.trace.STAGES`, each linking to its chapter."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(ROOT / "runpy_ref" / "trace.py"))
+        return [stage_diagram()]
+
+
+QUESTIONS = {
+    "find_spec": "where is it?",
+    "pick_main": "which code runs?",
+    "build_globals": "what does it see?",
+    "alter_sys": "what must sys say?",
+    "exec": "run it",
+    "restore": "put sys back",
+}
+
+
+def stage_svg(href: Any) -> str:
+    """Boxes and arrows for the stages in trace order; ``href(stage)`` links a box to its chapter."""
+    from html import escape
+
+    from runpy_ref.trace import STAGES
+
+    stages = [s for s in STAGES if s != "run"]
+    box_w, box_h, gap = 118, 54, 22
+    parts = []
+    for number, stage in enumerate(stages):
+        x = number * (box_w + gap)
+        question = QUESTIONS.get(stage, "")
+        box = (f'<rect class="sd-box sd-{stage}" x="{x}" y="4" width="{box_w}" height="{box_h}" rx="8"/>'
+               f'<text class="sd-name" x="{x + box_w / 2}" y="27" text-anchor="middle">'
+               f'{number + 1}. {escape(stage)}</text>'
+               f'<text class="sd-question" x="{x + box_w / 2}" y="45" text-anchor="middle">'
+               f'{escape(question)}</text>')
+        link = href(stage)
+        parts.append(f'<a href="{escape(link)}">{box}</a>' if link else box)
+        if number < len(stages) - 1:
+            ax = x + box_w + 3
+            parts.append(f'<path class="sd-arrow" d="M{ax} 31 h{gap - 8} l-5 -4 m5 4 l-5 4"/>')
+    width = len(stages) * (box_w + gap) - gap
+    return (f'<div class="stage-diagram"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 62" '
+            f'width="100%" role="img" aria-label="The six stages of runpy, in order">{"".join(parts)}'
+            f'</svg></div>')
+
+
+def _render_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    found = list(doctree.findall(stage_diagram))
+    if not found:
+        return
+
+    def href(stage: str) -> str | None:
+        target = f"explanation/stages/{stage}"
+        if target not in app.env.all_docs:
+            return None
+        return app.builder.get_relative_uri(docname, target)
+
+    for node in found:
+        if app.builder.format == "html":
+            node.replace_self(nodes.raw("", stage_svg(href), format="html"))
+        else:
+            node.parent.remove(node)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("runpy_docs_catalogue")
     app.add_directive("trace-envelope", TraceEnvelope)
     app.add_directive("trace-events", TraceEvents)
     app.add_directive("profile-table", ProfileTable)
     app.add_directive("python-text", PythonText)
+    app.add_directive("stage-diagram", StageDiagram)
+    app.add_node(stage_diagram)
+    app.connect("doctree-resolved", _render_diagrams)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

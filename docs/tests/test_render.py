@@ -45,7 +45,7 @@ CHROMIUM_FLAGS = [
     "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
 ]
 PAGES = {
-    "index.html": ['class="runpy-trace', "What exactly does"],
+    "index.html": ['class="runpy-trace', "What exactly does", 'class="stage-diagram"'],
     "explanation/stages/find_spec.html": [
         'class="runpy-trace', '<span class="k">def</span>', "stage-find_spec",
     ],
