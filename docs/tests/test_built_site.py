@@ -50,3 +50,11 @@ def test_matrix_page_covers_the_catalogue(pages: dict[str, str]) -> None:
     rows = re.findall(r'<table class="[^"]*conformance-matrix.*?</table>', page, re.DOTALL)
     linked = set(re.findall(r'#behaviour-([A-Z]+-\d+)"', "".join(rows)))
     assert linked == {entry["id"] for entry in data["entries"]}
+
+
+def test_no_page_references_a_missing_or_external_asset(pages: dict[str, str]) -> None:
+    """Every page of the build, not only the ones the browser test opens."""
+    from test_render import asset_problems
+
+    problems = [problem for page in sorted(pages) for problem in asset_problems(BUILD, page)]
+    assert problems == []
