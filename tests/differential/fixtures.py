@@ -144,6 +144,13 @@ FILES: dict[str, str] = {
     "_probe.py": _PROBE,
     "mod.py": _module("A plain module.", "X = 1\n"),
     "unicodé.py": _module("A module with a non-ASCII name."),
+    "mpmod.py": _module(
+        "Starts a child process with the spawn method: the child re-imports __main__.",
+        "import multiprocessing\n\n\ndef work(x):\n    print('CHILD', x * x, __name__, flush=True)\n\n\n"
+        "if __name__ == '__main__':\n    process = multiprocessing.get_context('spawn').Process("
+        "target=work, args=(7,))\n    process.start()\n    process.join()\n"
+        "    print('EXIT', process.exitcode, flush=True)\n",
+    ),
     "my-mod.py": _module("A module whose name is not an identifier."),
     "data.json": '{"b": [1, 2], "a": "x"}\n',
     "pkg/__init__.py": '"""pkg"""\nPKG_INIT = True\nimport _probe\n_probe.snap(globals())\n',
@@ -246,14 +253,15 @@ SHIM = (
     "sys.modules['runpy'] = runpy_ref\n"
     "if os.environ.get('SHIM_TRACE'):\n"
     "    from runpy_ref.sinks import JsonLinesSink\n"
-    "    _stream = open(os.environ['SHIM_TRACE'], 'w', buffering=1, encoding='utf-8')\n"
+    "    _path = '%s.%d' % (os.environ['SHIM_TRACE'], os.getpid())  # one file per process\n"
+    "    _stream = open(_path, 'w', buffering=1, encoding='utf-8')\n"
     "    _tracing = runpy_ref.tracing(JsonLinesSink(_stream), keep=False)  # kept: closing it ends tracing\n"
     "    _tracing.__enter__()\n"
 )
 """``shim/sitecustomize.py``: swap runpy_ref in for runpy at start-up.
 
 With ``SHIM_TRACE`` set, every runpy_ref call in the process is also traced
-to that file: proof that runpy_ref, not the stdlib, did the work.
+to ``$SHIM_TRACE.<pid>``: proof that runpy_ref, not the stdlib, did the work.
 """
 
 

@@ -312,9 +312,9 @@ class Lab:
         env["SHIM_TRACE"] = trace_file
         proc = self._run([interp.python, *argv], cwd=interp.fix, env=env, stdin=case.get("stdin"))
         events = []
-        if os.path.exists(trace_file):
-            with open(trace_file, encoding="utf-8") as stream:
-                events = [json.loads(line) for line in stream if line.strip()]
+        for path in sorted(glob.glob(trace_file + ".*")):  # one per process (spawned children too)
+            with open(path, encoding="utf-8") as stream:
+                events += [json.loads(line) for line in stream if line.strip()]
         run = normalise_cli(proc, [*self.replacements(interp, interp.python), (out, "<out>")])
         if case.get("stdout_only_fixture_lines"):  # modules imported by the shim itself are not counted
             run.stdout = [line for line in run.stdout if "<fx>" in line or not line.startswith(" ")]
