@@ -169,6 +169,8 @@ class BehaviourCatalogue(_CatalogueDirective):
     """One row per entry: ID (a link target), the behaviour, its versions, its sources."""
 
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         _, chosen = self.entries()
         std = self.env.get_domain("std")
         rows = []
@@ -217,6 +219,8 @@ class BehaviourVersions(_CatalogueDirective):
     """The per-version grid of one section."""
 
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         data, chosen = self.entries()
         versions: list[str] = data["versions"]
         executable = set(data.get("executable_here", []))
@@ -249,6 +253,8 @@ class BehaviourTimeline(SphinxDirective):
     """Version by version: which entries start, stop, or have docs that disagree."""
 
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         self.env.note_dependency(str(CATALOGUE))
         data = load_catalogue()
         versions: list[str] = data["versions"]
@@ -364,6 +370,8 @@ class ConformanceMatrix(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {"view": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         view = self.options.get("view", "all")
         results, origin = _results_from_env(self)
         self.env.note_dependency(str(CATALOGUE))
@@ -445,6 +453,8 @@ class BehaviourTimelineGraphic(SphinxDirective):
     """A Gantt-style chart: for each entry that changed, when it ran, when it was documented."""
 
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         self.env.note_dependency(str(CATALOGUE))
         return [timeline_graphic()]
 

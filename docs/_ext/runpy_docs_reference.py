@@ -58,6 +58,7 @@ def rst_inline(text: str) -> list[nodes.Node]:
 
 class TraceEnvelope(SphinxDirective):
     def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         self.env.note_dependency(str(SCHEMA))
         schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
         rows = []
@@ -108,6 +109,7 @@ def data_keys(cls: type) -> list[str]:
 
 class TraceEvents(SphinxDirective):
     def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         from runpy_ref.trace import EVENTS
 
         for path in sorted((ROOT / "runpy_ref").glob("*.py")):
@@ -143,25 +145,40 @@ class TraceEvents(SphinxDirective):
 
 
 class ProfileTable(SphinxDirective):
+    """Flags x versions; a flag with one value everywhere gets one wide cell, changes are marked."""
+
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
+        from sphinx.pycode import ModuleAnalyzer
+
         from runpy_ref.profiles import PROFILES, Profile
 
         self.env.note_dependency(str(ROOT / "runpy_ref" / "profiles.py"))
+        docs = ModuleAnalyzer.for_module("runpy_ref.profiles").find_attr_docs()
         versions = list(PROFILES)
         rows = []
         for field in dataclasses.fields(Profile):
             if field.name == "version":
                 continue
             values = [getattr(PROFILES[v], field.name) for v in versions]
-            changes = len({json.dumps(v, default=str) for v in values}) > 1
-            marked = ["profile-changes"] if changes else []
-            shown = []
-            for value in values:
-                text = ", ".join(value) if isinstance(value, tuple) else repr(value)
-                shown.append(cell(para(nodes.literal(text=text)), classes=marked))
-            flag = cell(para(py_ref(f"runpy_ref.profiles.Profile.{field.name}", field.name, "attr")))
-            rows.append((["profile-row"], [flag, *shown]))
-        return [table(["flag", *versions], rows, ["profile-table"], [26] + [14] * len(versions))]
+            meaning = " ".join(docs.get(("Profile", field.name), [])).strip()
+            flag = cell(para(py_ref(f"runpy_ref.profiles.Profile.{field.name}", field.name, "attr")),
+                        para(*rst_inline(meaning), classes=["profile-meaning"]))
+            shown = [self._value(v) for v in values]
+            if len({json.dumps(v, default=str) for v in values}) == 1:
+                only = cell(shown[0], para("(every version)", classes=["profile-meaning"]))
+                only["morecols"] = len(versions) - 1
+                rows.append((["profile-row"], [flag, only]))
+            else:
+                rows.append((["profile-row", "profile-changes"],
+                             [flag, *(cell(node, classes=["profile-changes"]) for node in shown)]))
+        return [table(["flag", *versions], rows, ["profile-table"], [34] + [13] * len(versions))]
+
+    @staticmethod
+    def _value(value: Any) -> nodes.paragraph:
+        text = ", ".join(value) if isinstance(value, tuple) else repr(value)
+        return para(nodes.literal(text=text))
 
 
 class PythonText(SphinxDirective):
@@ -170,6 +187,8 @@ class PythonText(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         module_name, _, attr = self.arguments[0].rpartition(".")
         module = importlib.import_module(module_name)
         self.env.note_dependency(inspect.getsourcefile(module) or "")
@@ -187,6 +206,8 @@ class StageDiagram(SphinxDirective):
     """The six stages as a row of boxes, from :data:`runpy_ref.trace.STAGES`, each linking to its chapter."""
 
     def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         self.env.note_dependency(str(ROOT / "runpy_ref" / "trace.py"))
         return [stage_diagram()]
 
