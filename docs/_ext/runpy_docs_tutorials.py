@@ -9,7 +9,9 @@ for sources, this extension
   are git-ignored; stale ones are deleted);
 * writes ``docs/tutorials/_lessons.md``, the toctree of the stubs, which the
   committed ``docs/tutorials/index.md`` includes (or a note when there are no
-  lessons yet, so that an empty directory does not break the build);
+  lessons yet, so that an empty directory does not break the build), and
+  ``docs/tutorials/_intro.md``, an include of ``tutorials/README.md`` (the
+  course map) when there is one;
 * links each sub-directory of ``tutorials/`` (``exercises``, ``examples`` ...)
   into ``docs/tutorials/`` so that a lesson's ``literalinclude`` of
   ``exercises/starters/01_find_spec.py`` resolves from the stub exactly as it
@@ -71,7 +73,14 @@ def sync(app: Sphinx, config: Config) -> None:
         toc = (f"{MARKER}\n\n:::{{note}}\nNo lesson has been written into `tutorials/` yet; "
                "this page lists them as soon as they exist.\n:::\n")
     _write_if_changed(STUBS / "_lessons.md", toc)
-    patterns = [*config.exclude_patterns, "tutorials/_lessons.md"]
+    readme = LESSONS / "README.md"
+    if readme.is_file():  # the course map, as the tutorials' author wrote it (its title dropped)
+        rel = os.path.relpath(readme, STUBS).replace(os.sep, "/")
+        intro = f"{MARKER}\n\n```{{include}} {rel}\n:start-line: 1\n```\n"
+    else:
+        intro = f"{MARKER}\n"
+    _write_if_changed(STUBS / "_intro.md", intro)
+    patterns = [*config.exclude_patterns, "tutorials/_lessons.md", "tutorials/_intro.md"]
     if LESSONS.is_dir():
         for sub in sorted(p for p in LESSONS.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
             link = STUBS / sub.name
