@@ -172,6 +172,10 @@ _JS = """
 function show(id){
   document.querySelectorAll('.view').forEach(function(v){v.classList.toggle('on', v.id === id)});
 }
+window.addEventListener('DOMContentLoaded', function(){
+  var id = location.hash.slice(1);
+  if (document.getElementById(id)) { show(id); }
+});
 """
 
 
@@ -280,9 +284,9 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
 <h1>runpy conformance matrix</h1>
 <p>{summary}. Catalogue: {html.escape(cat.source)}. Legend: {legend};
 <span class="DOC">doc</span> = documented, not executable here (expectation encoded).</p>
-<nav><a href="#" onclick="show('grouped');return false">grouped by section</a>
-<a href="#" onclick="show('disagree');return false">disagreements only ({len(disagreements)})</a>
-<a href="#" onclick="show('cases');return false">cases</a></nav>
+<nav><a href="#grouped" onclick="show('grouped')">grouped by section</a>
+<a href="#disagree" onclick="show('disagree')">disagreements only ({len(disagreements)})</a>
+<a href="#cases" onclick="show('cases')">cases</a></nav>
 <div id="grouped" class="view on">{table(grouped)}</div>
 <div id="disagree" class="view"><h2>Implementations disagree</h2>
 <p>Behaviours whose executable columns do not all show the same (worst) status.</p>
