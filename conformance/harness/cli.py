@@ -52,7 +52,8 @@ def build_implementations(args: argparse.Namespace) -> list[Implementation]:
                                         path_template=args.cli_path_template))
             continue
         for module in modules:
-            requires = json.loads(args.requires) if args.requires else KNOWN_REQUIREMENTS.get(module)
+            requires = (json.loads(args.requires) if args.requires and module != "runpy"
+                        else KNOWN_REQUIREMENTS.get(module))
             impls.append(Implementation(interp, module=module,
                                         path=None if module == "runpy" else path, requires=requires))
             if module != "runpy":
