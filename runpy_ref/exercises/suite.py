@@ -71,7 +71,8 @@ if _WHOLE:
 else:
     _impl = _ref
     _stages = {{key: getattr(_student, name) for name, key in {functions!r}.items()}} if _student else {{}}
-    _use_stages(**_stages).__enter__()  # for the life of this process
+    _CONTEXT = _use_stages(**_stages)  # keep a reference: a collected context manager would undo it
+    _CONTEXT.__enter__()  # for the life of this process
 
 for _name, _value in vars(_impl).items():
     if not (_name.startswith("__") and _name.endswith("__")):
