@@ -197,7 +197,15 @@ class Lab:
             s = self.scenarios
             cases = {c["id"]: c for c in s.CLI + s.FLAGS + s.KNOWN_CLI + s.SHIM}
             for key in jobs:
-                if key[1] == "api":
+                if key in self.futures:
+                    continue
+                base = cases.get(key[2], {}).get("std_from") if key[1] == "cli" else None
+                if base and key[3] == "std":  # the same command line as the base case's: run it once
+                    base_key = (key[0], "cli", base, "std")
+                    if base_key not in self.futures:
+                        self.futures[base_key] = self.pool.submit(self._cli, key[0], cases[base], "std")
+                    self.futures[key] = self.futures[base_key]
+                elif key[1] == "api":
                     self.futures[key] = self.pool.submit(self._api, key[0], key[2])
                 elif key[1] == "signatures":
                     self.futures[key] = self.pool.submit(self._signatures, key[0])

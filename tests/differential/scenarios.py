@@ -345,7 +345,7 @@ def _traced(case: dict[str, Any]) -> dict[str, Any]:
     """The same command line with runpy_ref tracing to a file: the program must not notice."""
     ref = list(case["ref"])
     ref[2:2] = ["--trace-file", "<out>"]
-    return {**case, "id": case["id"] + "-traced", "ref": ref}
+    return {**case, "id": case["id"] + "-traced", "ref": ref, "std_from": case["id"]}
 
 
 CLI += [_traced(case) for case in CLI if case["id"] in {
