@@ -60,6 +60,12 @@ MISTAKES: tuple[Mistake, ...] = (
         "CLI-09",
     ),
     Mistake(
+        "dash-c-during-search", 4, "04_alter_sys.py",
+        "        saved, sys.argv[:] = list(sys.argv), change.values",
+        '        saved, sys.argv[:] = list(sys.argv), [("-c" if v == "-m" else v) for v in change.values]',
+        "CLI-09",
+    ),
+    Mistake(
         "exit-turned-into-error", 5, "05_exec.py",
         '        emit(ExecFinished(name, "exit", "SystemExit", exc.code))\n        raise',
         '        emit(ExecFinished(name, "exit", "SystemExit", exc.code))\n'
