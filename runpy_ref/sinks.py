@@ -160,7 +160,7 @@ class TextSink:
         self.stream.flush()
 
     def event(self, event: Event) -> None:
-        self.stream.write(render_text(event) + "\n")
+        _write_line(self.stream, render_text(event) + "\n", lambda: _escaped(render_text(event)) + "\n")
         self.stream.flush()
 
 
@@ -181,11 +181,30 @@ class JsonLinesSink:
         self._write(event.as_dict())
 
     def _write(self, record: dict[str, Any]) -> None:
-        self.stream.write(_ENCODER.encode(record) + "\n")
+        _write_line(self.stream, _ENCODER.encode(record) + "\n", lambda: json.dumps(record) + "\n")
 
     def flush(self) -> None:
         """Called once when tracing ends; lines are not flushed one by one."""
         self.stream.flush()
+
+
+def _write_line(stream: IO[str], line: str, ascii_line: Callable[[], str]) -> None:
+    """Write ``line``; if the stream cannot encode it, write its ASCII form.
+
+    A path or argument holding bytes that are not UTF-8 reaches Python as a
+    lone surrogate, which a strict UTF-8 file refuses.  The ASCII form keeps
+    every character as an escape (``\\udcff``; valid JSON inside a string),
+    so the trace stays whole.  The stream encodes a line before buffering it,
+    so a refused line has written nothing.
+    """
+    try:
+        stream.write(line)
+    except UnicodeEncodeError:
+        stream.write(ascii_line())
+
+
+def _escaped(text: str) -> str:
+    return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
 class ListSink:

@@ -294,6 +294,27 @@ def test_trace_to_a_file_in_json(tree, tmp_path, capsys):
     assert all("time_ms" in r for r in records[1:])
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_trace_file_takes_arguments_that_are_not_utf8(tree, tmp_path, capsys, fmt):
+    # On POSIX an argument with bytes that are not UTF-8 reaches sys.argv as a
+    # lone surrogate; the trace file must still be written, whole.
+    tree({"cli_bytes.py": "import sys; print(ascii(sys.argv[1]))"})
+    trace_file = tmp_path / "t.out"
+    arg = os.fsdecode(b"\xff")
+    assert cli.main(["--trace-format", fmt, "--trace-file", str(trace_file), "cli_bytes", arg]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("'\\udcff'\n", "")
+    text = trace_file.read_text(encoding="utf-8")
+    if fmt == "json":
+        records = [json.loads(line) for line in text.splitlines()]
+        argv_change = next(r for r in records[1:] if r["data"].get("target") == "sys.argv")
+        assert argv_change["data"]["after"] == ["-m", arg]
+        assert records[-1]["event"] == "sys_restored"
+    else:
+        assert "['-m', '\\udcff']" in text
+        assert "run_module_as_main returned" in text
+
+
 def test_deterministic_trace_with_a_root(tree, tmp_path, capsys):
     root = tree({"cli_det.py": ""})
     trace_file = tmp_path / "t.txt"

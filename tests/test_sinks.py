@@ -155,3 +155,32 @@ def test_list_sink_keeps_everything():
     event = ev("parent_imported", {"package": "p", "module": "p.m"})
     sink.event(event)
     assert sink.events == [event]
+
+
+def strict_stream(encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="strict", write_through=True)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+def test_json_lines_on_a_strict_stream_escape_what_it_cannot_encode(encoding):
+    stream = strict_stream(encoding)
+    sink = JsonLinesSink(stream)
+    data = {"path": "/tmp/\udcff/päckage", "plain": "ok"}
+    event = ev("parent_imported", data)
+    sink.event(event)
+    sink.event(ev("parent_imported", {"plain": "next"}, seq=2))
+    stream.flush()
+    lines = stream.buffer.getvalue().decode(encoding).splitlines()
+    assert [json.loads(line)["data"] for line in lines] == [data, {"plain": "next"}]
+
+
+def test_text_on_a_strict_stream_escapes_what_it_cannot_encode():
+    stream = strict_stream("utf-8")
+    spec = {"name": "p", "origin": "/tmp/\udcff/p.py", "loader": "SourceFileLoader", "parent": "",
+            "is_package": False, "cached": None}
+    TextSink(stream).event(ev("spec_found", {"name": "p", "spec": spec}, stage="find_spec"))
+    text = stream.buffer.getvalue().decode("utf-8")
+    assert text == (
+        "  1 find_spec     found module 'p' at /tmp/\\udcff/p.py (SourceFileLoader) -- "
+        "the import system located it; nothing has run yet\n"
+    )
