@@ -410,6 +410,11 @@ SHIM: list[dict[str, Any]] = [
     _s("shim-pdb-m", "-m", "pdb", "-m", "mod", "a", stdin="c\nq\n", traced="mod"),
     _s("shim-pdb-m-package", "-m", "pdb", "-m", "pkg", stdin="c\nq\n", traced="pkg.__main__"),
     _s("shim-pdb-pyz", "-m", "pdb", "app.pyz", stdin="c\nq\n", traced="__main__", versions=["3.13", "3.13"]),
+    _s("shim-m-runpy-itself", "-m", "runpy", "mod", "a", traced="mod", keys_differ=(
+        "python -m runpy MOD runs runpy's own module code as __main__ and then MOD in that same "
+        "namespace, so the program's globals() start with runpy's functions; under the shim, "
+        "'runpy' is runpy_ref, whose __main__ (the runpy_ref CLI) gives the program a fresh "
+        "__main__.  Only the key list of globals() differs; argv, specials, output agree.")),
     _s("shim-cprofile-m", "-m", "cProfile", "-o", "<out>", "-m", "mod", "a", traced="mod"),
     _s("shim-profile-m", "-m", "profile", "-o", "<out>", "-m", "pkg", traced="pkg.__main__"),
     _s("shim-trace-module", "-m", "trace", "--count", "-C", "<out>", "--summary", "--module", "mod", "a",
