@@ -410,6 +410,13 @@ SHIM: list[dict[str, Any]] = [
     _s("shim-pdb-m", "-m", "pdb", "-m", "mod", "a", stdin="c\nq\n", traced="mod"),
     _s("shim-pdb-m-package", "-m", "pdb", "-m", "pkg", stdin="c\nq\n", traced="pkg.__main__"),
     _s("shim-pdb-pyz", "-m", "pdb", "app.pyz", stdin="c\nq\n", traced="__main__", versions=["3.13", "3.13"]),
+    _s("shim-m-keyboard-interrupt", "-m", "kbint", traced="kbint"),
+    _s("shim-m-exit-message", "-m", "exitmsg", traced="exitmsg"),
+    _s("shim-m-syntax-error", "-m", "syntaxerr", traced="syntaxerr"),
+    _s("shim-pdb-m-missing", "-m", "pdb", "-m", "nosuch", stdin="q\n", traced="nosuch"),
+    _s("shim-cprofile-m-missing", "-m", "cProfile", "-o", "<out>", "-m", "nosuch", traced="nosuch"),
+    _s("shim-trace-module-missing", "-m", "trace", "--count", "-C", "<out>", "--module", "nosuch",
+       traced="nosuch"),
     _s("shim-m-runpy-itself", "-m", "runpy", "mod", "a", traced="mod", keys_differ=(
         "python -m runpy MOD runs runpy's own module code as __main__ and then MOD in that same "
         "namespace, so the program's globals() start with runpy's functions; under the shim, "
