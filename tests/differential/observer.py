@@ -211,8 +211,6 @@ def perform(impl: Any, probe: Any, scenario: dict[str, Any], fix: str) -> dict[s
         "warnings": [
             {"category": w.category.__name__, "message": probe.norm(str(w.message))}
             for w in caught
-            if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))
-            or "runpy" in str(w.filename)
         ],
         "after": {
             "argv": probe.norm(list(sys.argv)),
