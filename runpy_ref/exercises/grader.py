@@ -274,6 +274,13 @@ def _suite_failure(record: dict[str, Any]) -> Failure:
               for m in mismatches[:3]]
     if record.get("reason"):
         detail.insert(0, f"harness says: {record['reason']}")
+    observed = record.get("observed")
+    if record.get("status") == "CRASH" and isinstance(observed, dict):
+        exc = observed.get("exception") or {}
+        if exc:
+            detail.insert(1, f"{exc.get('type')}: {exc.get('message')}")
+        elif observed.get("stderr"):
+            detail.insert(1, "stderr: " + " | ".join(str(observed["stderr"]).strip().splitlines()[-3:]))
     first = mismatches[0] if mismatches else {}
     return Failure(
         "conformance", f"case {record['case']} ({record.get('status')}): {record.get('title', '')}",
