@@ -84,3 +84,13 @@ def test_every_exercise_has_progressive_hints_and_a_lesson(item) -> None:
 def test_stage_map_cites_only_catalogue_entries() -> None:
     unknown = sorted({b for ids in STAGE_BEHAVIOURS.values() for b in ids if catalogue_entry(b) is None})
     assert unknown == []
+
+
+def test_check_json_report_for_a_handin() -> None:
+    from runpy_ref.exercises import exercise
+
+    proc = run("check", "3", str(exercise(3).starter_path()), "--format", "json", "--no-conformance")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert report["exercise"] == 3 and report["ok"] is False
+    assert report["failures"][0]["kind"] == "not-started"
