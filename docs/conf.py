@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -51,7 +52,13 @@ myst_heading_anchors = 3
 
 # -- strictness -----------------------------------------------------------------
 nitpicky = True
-nitpick_ignore: list[tuple[str, str]] = []  # every reference resolves; keep it that way
+nitpick_ignore: list[tuple[str, str]] = []
+nitpick_ignore_regex = [
+    # Private helpers (a name or module starting with "_") show up in the signatures of public
+    # functions, e.g. the context-manager class tracing() returns; they are deliberately not
+    # documented, so a link to them cannot resolve.  Public names must still resolve.
+    ("py:class", r"(?:[\w.]+\.)?_[A-Za-z]\w*(?:\.\w+)*"),
+]
 
 # -- intersphinx: local inventory, no network ----------------------------------------
 intersphinx_mapping = {
@@ -86,3 +93,33 @@ html_theme_options = {
 }
 pygments_style = "friendly"
 pygments_dark_style = "monokai"
+
+
+# -- annotations that name stdlib types only under TYPE_CHECKING ------------------------
+# runpy_ref imports some annotation-only names inside ``if TYPE_CHECKING:`` (to keep
+# ``python -m runpy_ref`` start-up lean), so autodoc sees a bare ``ModuleType``.  Qualify
+# the few stdlib names that can appear that way, then let intersphinx resolve them.
+STDLIB_NAMES = {
+    "ModuleType": "types.ModuleType",
+    "CodeType": "types.CodeType",
+    "TracebackType": "types.TracebackType",
+    "Any": "typing.Any",
+    "IO": "typing.IO",
+    "Callable": "collections.abc.Callable",
+    "Iterator": "collections.abc.Iterator",
+    "Sequence": "collections.abc.Sequence",
+}
+
+
+def _qualify_stdlib_names(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    from sphinx.ext import intersphinx
+
+    target = node.get("reftarget")
+    if node.get("refdomain") != "py" or target not in STDLIB_NAMES:
+        return None
+    node["reftarget"] = STDLIB_NAMES[target]
+    return intersphinx.resolve_reference_detect_inventory(env, node, contnode)
+
+
+def setup(app: Any) -> None:
+    app.connect("missing-reference", _qualify_stdlib_names)

@@ -104,7 +104,17 @@ def data_keys(cls: type) -> list[str]:
 
     if cls.payload is not Record.payload:
         return _PAYLOAD_KEY.findall(inspect.getsource(cls.payload))
+    if hasattr(cls, "traced_fields"):  # records that list their fields by hand (FIELDS, UNTRACED)
+        return list(cls.traced_fields())
     return [f.name for f in dataclasses.fields(cls) if f.metadata.get("trace", True)]
+
+
+def field_names(cls: type) -> list[str]:
+    """A value class's fields, in order: its ``FIELDS`` tuple, or its dataclass fields."""
+    listed = getattr(cls, "FIELDS", None)
+    if isinstance(listed, tuple):
+        return list(listed)
+    return [f.name for f in dataclasses.fields(cls)]
 
 
 class TraceEvents(SphinxDirective):
@@ -158,12 +168,12 @@ class ProfileTable(SphinxDirective):
         docs = ModuleAnalyzer.for_module("runpy_ref.profiles").find_attr_docs()
         versions = list(PROFILES)
         rows = []
-        for field in dataclasses.fields(Profile):
-            if field.name == "version":
+        for name in field_names(Profile):
+            if name == "version":
                 continue
-            values = [getattr(PROFILES[v], field.name) for v in versions]
-            meaning = " ".join(docs.get(("Profile", field.name), [])).strip()
-            flag = cell(para(py_ref(f"runpy_ref.profiles.Profile.{field.name}", field.name, "attr")),
+            values = [getattr(PROFILES[v], name) for v in versions]
+            meaning = " ".join(docs.get(("Profile", name), [])).strip()
+            flag = cell(para(py_ref(f"runpy_ref.profiles.Profile.{name}", name, "attr")),
                         para(*rst_inline(meaning), classes=["profile-meaning"]))
             shown = [self._value(v) for v in values]
             if len({json.dumps(v, default=str) for v in values}) == 1:
