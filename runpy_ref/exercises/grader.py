@@ -19,11 +19,15 @@ to 3 pass: its cases would fail for the same reasons, more slowly.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
+import signal
 import sys
 import tempfile
+import threading
 import traceback
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from types import ModuleType
@@ -40,6 +44,38 @@ from .feedback import EXPLANATIONS, Failure, Report, behaviours_for, first_diffe
 from .scenarios import SCENARIOS, Scenario, materialise, observe
 
 __all__ = ["check", "load_student"]
+
+
+SCENARIO_SECONDS = 20
+"""A student's scenario still running after this long is stopped (an endless loop, usually)."""
+
+
+class ScenarioTimeout(BaseException):
+    """Raised into the student's code when a scenario runs too long.
+
+    A BaseException, so that it goes through ``except Exception`` in the
+    student's code; it then shows up as the scenario's ending.
+    """
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (POSIX main thread only; elsewhere no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise ScenarioTimeout(f"the scenario was still running after {seconds:g} s: an endless loop?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _NotStarted(Exception):
@@ -190,7 +226,8 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
     for scenario in _order(item):
         ref_obs, ref_events = observe(scenario, reference, root, factory if traced else None)
         try:
-            obs, events = observe(scenario, api, root, factory if traced else None)
+            with _time_limit(SCENARIO_SECONDS):
+                obs, events = observe(scenario, api, root, factory if traced else None)
         except NotImplementedError as exc:
             obs, events = {"outcome": "raised", "error": f"NotImplementedError: {exc}"}, None
         except RecursionError:

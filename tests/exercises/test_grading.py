@@ -78,3 +78,17 @@ def test_grading_leaves_sys_as_it_was() -> None:
     check(exercise(6), exercise(6).solution_path(), conformance=False)
     assert sys.argv == argv and sys.path == path
     assert not {m for m in set(sys.modules) - modules if m.split(".")[0] in ("top", "pkg", "app")}
+
+
+def test_an_endless_loop_is_stopped_and_shown(tmp_path, monkeypatch) -> None:
+    import runpy_ref.exercises.grader as grader
+
+    monkeypatch.setattr(grader, "SCENARIO_SECONDS", 1)
+    source = exercise(5).solution_path().read_text(encoding="utf-8")
+    start = "    emit(ExecStarted(name, namespace_kind))\n"
+    path = tmp_path / "05_exec.py"
+    loop = '    while name == "top":\n        pass\n'
+    path.write_text(source.replace(start, start + loop, 1), encoding="utf-8")
+    text = check(exercise(5), path, conformance=False).render()
+    assert "ScenarioTimeout: the scenario was still running after 1 s: an endless loop?" in text
+    assert 'while name == "top":' in text
