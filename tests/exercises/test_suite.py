@@ -55,10 +55,16 @@ def test_whole_module_shim_exports_the_students_functions(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     suite.write_shim(tmp_path, suite.STUDENT, exercise(7), student)
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
     code = f"import {suite.STUDENT} as m; print(m.run_module('x'))"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.stdout.strip() == "{'by': 'student'}", proc.stderr
+    # python -m shim MOD: the shim plays the interpreter, then calls the student's _run_module_as_main
+    student.write_text(student.read_text() + "def _run_module_as_main(name, alter_argv=True):\n"
+                       "    import sys\n    print('student runs', name, alter_argv, sys.argv)\n")
+    proc = subprocess.run([sys.executable, "-m", suite.STUDENT, "some_module", "a1"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env)
+    assert proc.stdout.strip() == "student runs some_module True ['-m', 'a1']", proc.stderr
 
 
 def test_suite_counts_a_case_the_students_stage_fails(tmp_path: Path) -> None:
