@@ -4,7 +4,7 @@ Contract (from ``runpy_ref/stages.py``)::
 
     alter_sys(change) -> Applied
 
-``change`` is one of four small frozen dataclasses:
+``change`` is one of four small immutable records:
 
 * ``SetArgv0(value)``: ``sys.argv[0] = value`` [RM-17, RP-18, CLI-08]
 * ``ReplaceArgv(values)``: the whole of ``sys.argv`` becomes ``values`` [CLI-09, CLI-14]
