@@ -14,14 +14,17 @@ from __future__ import annotations
 import builtins
 import os
 import sys
-from contextlib import ExitStack
-from dataclasses import dataclass, replace
-from types import CodeType, ModuleType, TracebackType
-from typing import IO, Any, NoReturn
+from types import CodeType, ModuleType
 
 from . import pipeline
+from ._frozen import Frozen, set_field
 from .stages import InsertPath, ReplaceArgv, SetModule, active_stages, altered
 from .trace import TraceSinkError, tracing
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
+    from types import TracebackType
+    from typing import IO, Any, NoReturn
 
 USAGE = "usage: python -m runpy_ref [options] MODULE [args...]\n" \
         "       python -m runpy_ref [options] --path FILE_OR_DIR_OR_ZIP [args...]"
@@ -54,18 +57,31 @@ class UsageError(Exception):
     """A bad command line: reported in one line, exit status 2."""
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(Frozen):
     """The parsed command line."""
 
-    target: str
-    args: tuple[str, ...] = ()
-    is_path: bool = False
-    trace: bool = False
-    trace_format: str = "text"
-    trace_file: str | None = None
-    deterministic: bool = False
-    root: str | None = None
+    FIELDS = ("target", "args", "is_path", "trace", "trace_format", "trace_file", "deterministic", "root")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        target: str,
+        args: tuple[str, ...] = (),
+        is_path: bool = False,
+        trace: bool = False,
+        trace_format: str = "text",
+        trace_file: str | None = None,
+        deterministic: bool = False,
+        root: str | None = None,
+    ) -> None:
+        set_field(self, "target", target)
+        set_field(self, "args", args)
+        set_field(self, "is_path", is_path)
+        set_field(self, "trace", trace)
+        set_field(self, "trace_format", trace_format)
+        set_field(self, "trace_file", trace_file)
+        set_field(self, "deterministic", deterministic)
+        set_field(self, "root", root)
 
 
 _VALUED = {"--trace-format": "trace_format", "--trace-file": "trace_file", "--root": "root"}
@@ -140,35 +156,39 @@ def main(argv: list[str] | None = None, *, lasting: bool = False) -> int:
     if isinstance(parsed, str):
         sys.stdout.write(parsed)
         return 0
-    with ExitStack() as stack:
-        try:
-            stream = _trace_stream(parsed, stack)
-        except OSError as exc:
-            return _fail(f"cannot write trace file {parsed.trace_file!r}: {exc.strerror or exc}", 2)
-        if stream is None:
-            return _launch(parsed, lasting)
-        from .sinks import JsonLinesSink, TextSink  # here: an untraced run need not import json
-
-        sink = (JsonLinesSink if parsed.trace_format == "json" else TextSink)(stream)
-        status = 1
-        try:
-            with tracing(sink, deterministic=parsed.deterministic, root=parsed.root, keep=False):
-                status = _launch(parsed, lasting)
-        except TraceSinkError as exc:
-            if stream is sys.stderr:  # a broken trace *file* leaves stderr fit to say so
-                _quiet_broken_stderr(exc.__cause__)
-            return _fail(f"the trace could not be written ({exc.__cause__}); it is incomplete", status or 1)
-        return status
+    if not parsed.trace:
+        return _launch(parsed, lasting)
+    try:
+        stream = _trace_stream(parsed)
+    except OSError as exc:
+        return _fail(f"cannot write trace file {parsed.trace_file!r}: {exc.strerror or exc}", 2)
+    try:
+        return _launch_traced(parsed, lasting, stream)
+    finally:
+        if stream is not sys.stderr:
+            _close_quietly(stream)
 
 
-def _trace_stream(options: Options, stack: ExitStack) -> IO[str] | None:
-    if not options.trace:
-        return None
+def _launch_traced(parsed: Options, lasting: bool, stream: IO[str]) -> int:
+    from .sinks import JsonLinesSink, TextSink  # here: an untraced run need not import json
+
+    sink = (JsonLinesSink if parsed.trace_format == "json" else TextSink)(stream)
+    status = 1
+    try:
+        with tracing(sink, deterministic=parsed.deterministic, root=parsed.root, keep=False):
+            status = _launch(parsed, lasting)
+    except TraceSinkError as exc:
+        if stream is sys.stderr:  # a broken trace *file* leaves stderr fit to say so
+            _quiet_broken_stderr(exc.__cause__)
+        return _fail(f"the trace could not be written ({exc.__cause__}); it is incomplete", status or 1)
+    return status
+
+
+def _trace_stream(options: Options) -> IO[str]:
+    """stderr, or the trace file opened for writing (the caller closes it)."""
     if options.trace_file is None:
         return sys.stderr
-    stream = open(options.trace_file, "w", encoding="utf-8")  # closed by the stack
-    stack.callback(_close_quietly, stream)
-    return stream
+    return open(options.trace_file, "w", encoding="utf-8")
 
 
 def _close_quietly(stream: IO[str]) -> None:
@@ -297,7 +317,7 @@ def _run_path_as_main(options: Options, main_module: ModuleType, lasting: bool) 
         profile=pipeline._PROFILE,
     )
     loader = loader_class("__main__", filename)
-    plan = replace(plan, specials=tuple((k, loader if k == "__loader__" else v) for k, v in plan.specials))
+    plan = plan.replace(specials=tuple([(k, loader if k == "__loader__" else v) for k, v in plan.specials]))
     changes = list(common)
     if not safe_path:
         script_dir = os.path.dirname(os.path.realpath(target))

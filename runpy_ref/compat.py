@@ -9,9 +9,12 @@ trace shows them like any other change to ``sys``.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
 
 from .stages import Applied, SetArgv0, SetModule, active_stages
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _TempModule:

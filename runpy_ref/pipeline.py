@@ -23,17 +23,17 @@ runpy_ref`` keeps pdb, profile and the interpreter's ``-m`` working.
 
 from __future__ import annotations
 
-import inspect
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from types import ModuleType
-from typing import Any
 
 from .profiles import Profile, host_profile
 from .records import RunFinished, RunStarted
 from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered, init_globals_keys
-from .trace import current, safe_repr
+from .trace import Tracer, current, safe_repr
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
+    from typing import Any
 
 __all__ = ["run_module", "run_path"]
 
@@ -141,34 +141,50 @@ def _execute_in_temp_module(
     return module.__dict__.copy()
 
 
-@contextmanager
-def _run(record: RunStarted) -> Iterator[None]:
-    tracer = current()
-    assert tracer is not None
-    tracer.begin_run(record)
-    try:
-        yield
-    except SystemExit as exc:
-        code = safe_repr(exc.code, limit=sys.maxsize)  # the tracer bounds the whole text, once
-        tracer.end_run(RunFinished(record.api, "exit", f"SystemExit({code})"))
-        raise
-    except BaseException as exc:
-        tracer.end_run(RunFinished(record.api, "raised", type(exc).__name__))
-        raise
-    tracer.end_run(RunFinished(record.api, "returned"))
+class _Run:
+    """A traced run's frame: ``run_started`` on the way in, ``run_finished`` on every way out."""
+
+    def __init__(self, tracer: Tracer, record: RunStarted) -> None:
+        self.tracer = tracer
+        self.record = record
+
+    def __enter__(self) -> None:
+        self.tracer.begin_run(self.record)
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        api = self.record.api
+        if exc_type is None:
+            finished = RunFinished(api, "returned")
+        elif isinstance(exc, SystemExit):
+            code = safe_repr(exc.code, limit=sys.maxsize)  # the tracer bounds the whole text, once
+            finished = RunFinished(api, "exit", f"SystemExit({code})")
+        else:
+            finished = RunFinished(api, "raised", exc_type.__name__)
+        self.tracer.end_run(finished)  # the exception, if any, propagates unchanged
 
 
-_UNTRACED = nullcontext()
+class _Untraced:
+    """Stands in for :class:`_Run` when tracing is off: a ``with`` block that does nothing."""
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc_info: Any) -> None:
+        pass
+
+
+_UNTRACED = _Untraced()
 
 
 def _traced_run(
     api: str, target: Any, run_name: Any, alter_sys: bool | None, init_globals: Any
 ) -> Any:
     """Frame a run with run_started/run_finished; nearly free when untraced."""
-    if current() is None:
+    tracer = current()
+    if tracer is None:
         return _UNTRACED
     keys = None if init_globals is None else tuple(map(_key_name, init_globals_keys(init_globals)))
-    return _run(RunStarted(api, target, run_name, alter_sys, keys))
+    return _Run(tracer, RunStarted(api, target, run_name, alter_sys, keys))
 
 
 def _key_name(key: Any) -> str:
@@ -286,12 +302,14 @@ def _get_code_from_file(*args: Any, **kwargs: Any) -> Any:
     """CPython's private file reader, with the host version's signature.
 
     The variant is chosen per call from the active profile; ``inspect.signature``
-    reports the host's parameters (set below), and calls bind like the host's.
+    reports the host's parameters (through ``__wrapped__``, set below, so that
+    ``inspect`` need not be imported), and calls bind like the host's.
     """
     variant = _code_and_name if _PROFILE.code_from_file_returns_name else _code_only
     return variant(*args, **kwargs)
 
 
-_get_code_from_file.__signature__ = inspect.signature(  # type: ignore[attr-defined]
+# inspect.signature() follows __wrapped__: it reports the host variant's parameters.
+_get_code_from_file.__wrapped__ = (  # type: ignore[attr-defined]
     _code_and_name if _PROFILE.code_from_file_returns_name else _code_only
 )

@@ -19,17 +19,42 @@ fields below already have room for them.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+
+from ._frozen import Frozen, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["PROFILES", "Profile", "host_profile", "select_profile"]
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(Frozen):
     """What one version of runpy does, flag by flag.
 
-    Fields are grouped by the stage that consults them.
+    Fields are grouped by the stage that consults them.  The class attributes
+    below are the defaults; a profile stores only the flags it was given.
     """
+
+    FIELDS = (
+        "version",
+        "reject_relative_names",
+        "warn_if_already_imported",
+        "spec_error_template",
+        "py_suffix_hint",
+        "specials",
+        "decode_path_argument",
+        "reject_null_importer",
+        "code_from_file_returns_name",
+    )
+
+    def __init__(self, version: str, **flags: Any) -> None:
+        unknown = sorted(set(flags) - set(self.FIELDS))
+        if unknown:
+            raise TypeError(f"Profile has no flag(s) {unknown}")
+        set_field(self, "version", version)
+        for name, value in flags.items():
+            set_field(self, name, value)
 
     version: str
     """Feature version this profile reproduces, e.g. ``"3.13"``."""
@@ -71,11 +96,10 @@ _BASE = Profile(version="3.9")
 
 PROFILES: dict[str, Profile] = {
     "3.9": _BASE,
-    "3.10": replace(_BASE, version="3.10"),
-    "3.11": replace(_BASE, version="3.11"),
-    "3.12": replace(_BASE, version="3.12", reject_null_importer=False),
-    "3.13": replace(
-        _BASE,
+    "3.10": _BASE.replace(version="3.10"),
+    "3.11": _BASE.replace(version="3.11"),
+    "3.12": _BASE.replace(version="3.12", reject_null_importer=False),
+    "3.13": _BASE.replace(
         version="3.13",
         reject_null_importer=False,
         decode_path_argument=True,

@@ -2,8 +2,10 @@
 
 A stage returns one of these; the pipeline acts on it and the tracer turns it
 into an event (``EVENT``/``STAGE`` name it, the fields are its data).  Fields
-marked ``_LIVE`` carry a live object the pipeline needs (a code object) but
-stay out of the trace, which describes it through other fields instead.
+named in ``UNTRACED`` carry a live object the pipeline needs (a code object)
+or the catalogue IDs, and stay out of the event data, which describes them
+another way.  Each record lists its fields in ``FIELDS`` and sets them in a
+plain ``__init__``; :class:`~runpy_ref._frozen.Frozen` makes them immutable.
 
 The ``BEHAVIOURS`` tuples cite entries of the behaviour catalogue
 (``conformance/catalogue/behaviours.json``); ``tests/test_records.py`` checks
@@ -12,53 +14,70 @@ that every cited ID exists there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
+from ._frozen import set_field
 from .trace import Record
 
-_LIVE = {"trace": False}
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 # -- run ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class RunStarted(Record):
     """A public entry point was called (one run; runs may nest)."""
 
     EVENT = "run_started"
     STAGE = "run"
-    api: str
-    target: Any
-    run_name: str | None = None
-    alter_sys: bool | None = None
-    init_globals: tuple[str, ...] | None = None
+    FIELDS = ("api", "target", "run_name", "alter_sys", "init_globals")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        api: str,
+        target: Any,
+        run_name: str | None = None,
+        alter_sys: bool | None = None,
+        init_globals: tuple[str, ...] | None = None,
+    ) -> None:
+        set_field(self, "api", api)
+        set_field(self, "target", target)
+        set_field(self, "run_name", run_name)
+        set_field(self, "alter_sys", alter_sys)
+        set_field(self, "init_globals", init_globals)
 
     def behaviours(self) -> tuple[str, ...]:
         return {"run_module": ("RM-01",), "run_path": ("RP-01",)}.get(self.api, ("CLI-03",))
 
 
-@dataclass(frozen=True)
 class RunFinished(Record):
     """The run ended: ``returned``, ``raised`` (with the type) or ``exit``."""
 
     EVENT = "run_finished"
     STAGE = "run"
-    api: str
-    outcome: str
-    exception: str | None = None
+    FIELDS = ("api", "outcome", "exception")
+    __slots__ = FIELDS
+
+    def __init__(self, api: str, outcome: str, exception: str | None = None) -> None:
+        set_field(self, "api", api)
+        set_field(self, "outcome", outcome)
+        set_field(self, "exception", exception)
 
 
-@dataclass(frozen=True)
 class StageFailed(Record):
     """A stage raised: the message is the one the caller will see."""
 
     EVENT = "stage_failed"
-    failed_stage: str
-    error_type: str
-    message: str
-    ids: tuple[str, ...] = field(default=(), metadata=_LIVE)
+    UNTRACED = ("ids",)
+    FIELDS = ("failed_stage", "error_type", "message", "ids")
+    __slots__ = FIELDS
+
+    def __init__(self, failed_stage: str, error_type: str, message: str, ids: tuple[str, ...] = ()) -> None:
+        set_field(self, "failed_stage", failed_stage)
+        set_field(self, "error_type", error_type)
+        set_field(self, "message", message)
+        set_field(self, "ids", ids)
 
     def behaviours(self) -> tuple[str, ...]:
         return self.ids
@@ -67,38 +86,47 @@ class StageFailed(Record):
 # -- find_spec ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ParentImported(Record):
     """The parent package was imported before the lookup (and stays imported)."""
 
     EVENT = "parent_imported"
     STAGE = "find_spec"
     BEHAVIOURS = ("RM-03", "RM-25")
-    package: str
-    module: str
+    FIELDS = ("package", "module")
+    __slots__ = FIELDS
+
+    def __init__(self, package: str, module: str) -> None:
+        set_field(self, "package", package)
+        set_field(self, "module", module)
 
 
-@dataclass(frozen=True)
 class AlreadyImported(Record):
     """The target was already in sys.modules: runpy warns, then runs it anyway."""
 
     EVENT = "already_imported"
     STAGE = "find_spec"
     BEHAVIOURS = ("RM-24",)
-    module: str
-    package: str
-    warning: str
+    FIELDS = ("module", "package", "warning")
+    __slots__ = FIELDS
+
+    def __init__(self, module: str, package: str, warning: str) -> None:
+        set_field(self, "module", module)
+        set_field(self, "package", package)
+        set_field(self, "warning", warning)
 
 
-@dataclass(frozen=True)
 class SpecFound(Record):
     """The import system located the module; nothing has been executed yet."""
 
     EVENT = "spec_found"
     STAGE = "find_spec"
     BEHAVIOURS = ("RM-02", "CLI-01")
-    name: str
-    spec: Any
+    FIELDS = ("name", "spec")
+    __slots__ = FIELDS
+
+    def __init__(self, name: str, spec: Any) -> None:
+        set_field(self, "name", name)
+        set_field(self, "spec", spec)
 
     @property
     def is_package(self) -> bool:
@@ -108,27 +136,34 @@ class SpecFound(Record):
 # -- pick_main --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class PackageRedirect(Record):
     """A package cannot run itself: its ``__main__`` submodule runs instead."""
 
     EVENT = "package_redirect"
     STAGE = "pick_main"
     BEHAVIOURS = ("RM-06", "CLI-05")
-    package: str
-    main: str
+    FIELDS = ("package", "main")
+    __slots__ = FIELDS
+
+    def __init__(self, package: str, main: str) -> None:
+        set_field(self, "package", package)
+        set_field(self, "main", main)
 
 
-@dataclass(frozen=True)
 class MainChoice(Record):
     """The module whose code will run, and where the code came from."""
 
     EVENT = "code_loaded"
     STAGE = "pick_main"
-    name: str
-    spec: Any
-    source: str
-    code: Any = field(default=None, metadata=_LIVE)
+    UNTRACED = ("code",)
+    FIELDS = ("name", "spec", "source", "code")
+    __slots__ = FIELDS
+
+    def __init__(self, name: str, spec: Any, source: str, code: Any = None) -> None:
+        set_field(self, "name", name)
+        set_field(self, "spec", spec)
+        set_field(self, "source", source)
+        set_field(self, "code", code)
 
     def behaviours(self) -> tuple[str, ...]:
         if self.spec is None:
@@ -140,23 +175,26 @@ class MainChoice(Record):
         return {"name": self.name, "origin": origin, "source": self.source}
 
 
-@dataclass(frozen=True)
 class PathChoice(Record):
     """run_path's first decision: a plain file, or a sys.path entry?"""
 
     EVENT = "path_classified"
     STAGE = "pick_main"
     BEHAVIOURS = ("RP-03", "RP-05")
-    path: Any
-    kind: str
-    importer: str | None
-    code: Any = field(default=None, metadata=_LIVE)
+    UNTRACED = ("code",)
+    FIELDS = ("path", "kind", "importer", "code")
+    __slots__ = FIELDS
+
+    def __init__(self, path: Any, kind: str, importer: str | None, code: Any = None) -> None:
+        set_field(self, "path", path)
+        set_field(self, "kind", kind)
+        set_field(self, "importer", importer)
+        set_field(self, "code", code)
 
 
 # -- build_globals ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class GlobalsPlan(Record):
     """The special globals the code will see, in the order they are set.
 
@@ -166,10 +204,21 @@ class GlobalsPlan(Record):
 
     EVENT = "globals_built"
     STAGE = "build_globals"
-    specials: tuple[tuple[str, Any], ...]
-    kept: tuple[str, ...] = ()
-    overridden: tuple[str, ...] = ()
-    ids: tuple[str, ...] = field(default=("RM-08", "RM-15", "RM-16"), metadata=_LIVE)
+    UNTRACED = ("ids",)
+    FIELDS = ("specials", "kept", "overridden", "ids")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        specials: tuple[tuple[str, Any], ...],
+        kept: tuple[str, ...] = (),
+        overridden: tuple[str, ...] = (),
+        ids: tuple[str, ...] = ("RM-08", "RM-15", "RM-16"),
+    ) -> None:
+        set_field(self, "specials", specials)
+        set_field(self, "kept", kept)
+        set_field(self, "overridden", overridden)
+        set_field(self, "ids", ids)
 
     def behaviours(self) -> tuple[str, ...]:
         return self.ids
@@ -185,32 +234,47 @@ class GlobalsPlan(Record):
 # -- alter_sys / restore -------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class SysChanged(Record):
     """One temporary change to ``sys``, with the values before and after."""
 
     EVENT = "sys_changed"
     STAGE = "alter_sys"
-    target: str
-    before: Any
-    after: Any
-    lasting: bool = False
-    ids: tuple[str, ...] = field(default=(), metadata=_LIVE)
+    UNTRACED = ("ids",)
+    FIELDS = ("target", "before", "after", "lasting", "ids")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        target: str,
+        before: Any,
+        after: Any,
+        lasting: bool = False,
+        ids: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "target", target)
+        set_field(self, "before", before)
+        set_field(self, "after", after)
+        set_field(self, "lasting", lasting)
+        set_field(self, "ids", ids)
 
     def behaviours(self) -> tuple[str, ...]:
         return self.ids
 
 
-@dataclass(frozen=True)
 class SysRestored(Record):
     """A change undone: ``after`` is the value the caller gets back."""
 
     EVENT = "sys_restored"
     STAGE = "restore"
-    target: str
-    before: Any
-    after: Any
-    ids: tuple[str, ...] = field(default=(), metadata=_LIVE)
+    UNTRACED = ("ids",)
+    FIELDS = ("target", "before", "after", "ids")
+    __slots__ = FIELDS
+
+    def __init__(self, target: str, before: Any, after: Any, ids: tuple[str, ...] = ()) -> None:
+        set_field(self, "target", target)
+        set_field(self, "before", before)
+        set_field(self, "after", after)
+        set_field(self, "ids", ids)
 
     def behaviours(self) -> tuple[str, ...]:
         return self.ids
@@ -219,27 +283,33 @@ class SysRestored(Record):
 # -- exec ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ExecStarted(Record):
     """The code object starts running in its namespace."""
 
     EVENT = "exec_started"
     STAGE = "exec"
     BEHAVIOURS = ("RM-02",)
-    name: Any
-    namespace: str
+    FIELDS = ("name", "namespace")
+    __slots__ = FIELDS
+
+    def __init__(self, name: Any, namespace: str) -> None:
+        set_field(self, "name", name)
+        set_field(self, "namespace", namespace)
 
 
-@dataclass(frozen=True)
 class ExecFinished(Record):
     """How the code ended: ``returned``, ``raised`` or ``exit`` (SystemExit)."""
 
     EVENT = "exec_finished"
     STAGE = "exec"
-    name: Any
-    outcome: str
-    exception: str | None = None
-    exit_code: Any = None
+    FIELDS = ("name", "outcome", "exception", "exit_code")
+    __slots__ = FIELDS
+
+    def __init__(self, name: Any, outcome: str, exception: str | None = None, exit_code: Any = None) -> None:
+        set_field(self, "name", name)
+        set_field(self, "outcome", outcome)
+        set_field(self, "exception", exception)
+        set_field(self, "exit_code", exit_code)
 
     def behaviours(self) -> tuple[str, ...]:
         return ("RM-02",) if self.outcome == "returned" else ("ERR-12", "G-16")

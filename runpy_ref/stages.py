@@ -25,15 +25,10 @@ API, a private class for ``python -m`` so that it can print one line.
 from __future__ import annotations
 
 import contextvars
-import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
-from types import ModuleType
-from typing import Any
 
+from ._frozen import Frozen, set_field
 from .profiles import Profile
 from .records import (
     AlreadyImported,
@@ -50,6 +45,12 @@ from .records import (
     SysRestored,
 )
 from .trace import Record, current
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
+    from collections.abc import Callable
+    from types import ModuleType
+    from typing import Any
 
 __all__ = [
     "DEFAULT_STAGES",
@@ -101,7 +102,6 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
         def traced(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
@@ -109,6 +109,12 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 _report_failure(name, exc)
                 raise
 
+        # What functools.wraps would copy (importing functools costs python -m runpy_ref):
+        # the name and docstring for help(), __wrapped__ for inspect.signature().
+        for attribute in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
+            setattr(traced, attribute, getattr(fn, attribute, None))
+        traced.__dict__.update(getattr(fn, "__dict__", {}))
+        traced.__wrapped__ = fn  # type: ignore[attr-defined]
         traced.stage = name  # type: ignore[attr-defined]
         return traced
 
@@ -343,17 +349,19 @@ def build_globals(
         "__package__": pkg_name,
         "__spec__": spec,
     }
-    specials = tuple((key, values[key]) for key in profile.specials)
-    given = init_globals_keys(init_globals)
-    plan = GlobalsPlan(
-        specials=specials,
-        kept=tuple(key for key in given if key not in values),
-        overridden=tuple(key for key in given if key in values),
-        ids=("RM-08", "RM-09", "RM-11", "RM-14", "RM-15")
-        if spec is not None
-        else ("RP-11", "RP-12", "RP-13", "RP-14", "RP-15"),
-    )
-    return _emit(plan)
+    specials = tuple([(key, values[key]) for key in profile.specials])
+    if init_globals is None:
+        kept = overridden = ()
+    else:
+        given = init_globals_keys(init_globals)
+        kept = tuple([key for key in given if key not in values])
+        overridden = tuple([key for key in given if key in values])
+    ids = _MODULE_GLOBALS_IDS if spec is not None else _SCRIPT_GLOBALS_IDS
+    return _emit(GlobalsPlan(specials, kept, overridden, ids))
+
+
+_MODULE_GLOBALS_IDS = ("RM-08", "RM-09", "RM-11", "RM-14", "RM-15")
+_SCRIPT_GLOBALS_IDS = ("RP-11", "RP-12", "RP-13", "RP-14", "RP-15")
 
 
 def init_globals_keys(init_globals: Any) -> tuple[Any, ...]:
@@ -380,50 +388,75 @@ def init_globals_keys(init_globals: Any) -> tuple[Any, ...]:
 # -- alter_sys / restore --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SetArgv0:
+class SetArgv0(Frozen):
     """Set ``sys.argv[0]`` (RM-17, RP-18)."""
 
-    value: Any
-    lasting: bool = False
-    ids: tuple[str, ...] = ("RM-17",)
+    FIELDS = ("value", "lasting", "ids")
+    __slots__ = FIELDS
+
+    def __init__(self, value: Any, lasting: bool = False, ids: tuple[str, ...] = ("RM-17",)) -> None:
+        set_field(self, "value", value)
+        set_field(self, "lasting", lasting)
+        set_field(self, "ids", ids)
 
 
-@dataclass(frozen=True)
-class ReplaceArgv:
+class ReplaceArgv(Frozen):
     """Replace the whole of ``sys.argv`` (the CLI's ``-m MOD args`` view)."""
 
-    values: tuple[Any, ...]
-    lasting: bool = False
-    ids: tuple[str, ...] = ("CLI-08", "CLI-14")
+    FIELDS = ("values", "lasting", "ids")
+    __slots__ = FIELDS
+
+    def __init__(
+        self, values: tuple[Any, ...], lasting: bool = False, ids: tuple[str, ...] = ("CLI-08", "CLI-14")
+    ) -> None:
+        set_field(self, "values", values)
+        set_field(self, "lasting", lasting)
+        set_field(self, "ids", ids)
 
 
-@dataclass(frozen=True)
-class SetModule:
+class SetModule(Frozen):
     """Put ``module`` at ``sys.modules[name]``, or take the entry out if None."""
 
-    name: str
-    module: ModuleType | None
-    lasting: bool = False
-    ids: tuple[str, ...] = ("RM-17",)
+    FIELDS = ("name", "module", "lasting", "ids")
+    __slots__ = FIELDS
+
+    def __init__(
+        self, name: str, module: ModuleType | None, lasting: bool = False, ids: tuple[str, ...] = ("RM-17",)
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "module", module)
+        set_field(self, "lasting", lasting)
+        set_field(self, "ids", ids)
 
 
-@dataclass(frozen=True)
-class InsertPath:
+class InsertPath(Frozen):
     """Insert ``entry`` at ``sys.path[0]``; undone by removing the first equal entry."""
 
-    entry: Any
-    replace_first: bool = False
-    lasting: bool = False
-    ids: tuple[str, ...] = ("RP-06", "RP-07")
+    FIELDS = ("entry", "replace_first", "lasting", "ids")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        entry: Any,
+        replace_first: bool = False,
+        lasting: bool = False,
+        ids: tuple[str, ...] = ("RP-06", "RP-07"),
+    ) -> None:
+        set_field(self, "entry", entry)
+        set_field(self, "replace_first", replace_first)
+        set_field(self, "lasting", lasting)
+        set_field(self, "ids", ids)
 
 
-@dataclass(frozen=True)
-class Applied:
+class Applied(Frozen):
     """A change that has been made, with what it replaced (for restore)."""
 
-    change: Any
-    saved: Any
+    FIELDS = ("change", "saved")
+    __slots__ = FIELDS
+
+    def __init__(self, change: Any, saved: Any) -> None:
+        set_field(self, "change", change)
+        set_field(self, "saved", saved)
 
 
 def _target(change: Any) -> str:
@@ -450,7 +483,8 @@ def _read(change: Any) -> Any:
 @stage("alter_sys")
 def alter_sys(change: Any) -> Applied:
     """Make one change to ``sys``; return what is needed to undo it."""
-    before = _read(change) if current() is not None else None
+    tracer = current()
+    before = _read(change) if tracer is not None else None
     saved: Any
     if isinstance(change, SetArgv0):
         saved, sys.argv[0] = sys.argv[0], change.value
@@ -467,8 +501,8 @@ def alter_sys(change: Any) -> Applied:
     else:
         saved = _MISSING
         sys.path.insert(0, change.entry)
-    if current() is not None:
-        _emit(SysChanged(_target(change), before, _read(change), change.lasting, ids=change.ids))
+    if tracer is not None:
+        tracer.emit(SysChanged(_target(change), before, _read(change), change.lasting, ids=change.ids))
     return Applied(change, saved)
 
 
@@ -476,7 +510,8 @@ def alter_sys(change: Any) -> Applied:
 def restore(applied: Applied) -> SysRestored:
     """Undo one change: the caller gets back exactly what it had."""
     change, saved = applied.change, applied.saved
-    before = _read(change) if current() is not None else None
+    tracer = current()
+    before = _read(change) if tracer is not None else None
     if isinstance(change, SetArgv0):
         sys.argv[0] = saved
     elif isinstance(change, ReplaceArgv):
@@ -493,27 +528,45 @@ def restore(applied: Applied) -> SysRestored:
             sys.path.remove(change.entry)
         except ValueError:
             pass  # the code removed it itself: nothing to undo (RP-07)
-    after = _read(change) if current() is not None else None
-    return _emit(SysRestored(_target(change), before, after, ids=change.ids))
+    if tracer is None:
+        return SysRestored(_target(change), None, None, ids=change.ids)
+    restored = SysRestored(_target(change), before, _read(change), ids=change.ids)
+    tracer.emit(restored)
+    return restored
 
 
-@contextmanager
-def altered(*changes: Any) -> Iterator[list[Applied]]:
+class altered:  # lower case: used like a function, with altered(change, ...):
     """Apply ``changes`` in order; undo them in reverse on *every* way out.
 
     Exceptions, ``SystemExit`` and ``KeyboardInterrupt`` from the body, and
-    a failing restore of one change, all still restore the others.  Changes
+    a failing restore of one change, all still restore the others; so does
+    a change that fails to apply, for the changes made before it.  Changes
     marked ``lasting`` are made but deliberately not undone (``python -m``
-    leaves ``sys.argv[0]`` pointing at the running module).
+    leaves ``sys.argv[0]`` pointing at the running module).  ``with`` gives
+    the list of :class:`Applied` changes.
     """
-    stages = active_stages()
-    applied: list[Applied] = []
-    try:
-        for change in changes:
-            applied.append(stages.alter_sys(change))
-        yield applied
-    finally:
-        _restore_all([a for a in applied if not a.change.lasting], stages)
+
+    def __init__(self, *changes: Any) -> None:
+        self.changes = changes
+        self.applied: list[Applied] = []
+        self._stages = DEFAULT_STAGES
+
+    def __enter__(self) -> list[Applied]:
+        self._stages = stages = active_stages()
+        applied = self.applied
+        try:
+            for change in self.changes:
+                applied.append(stages.alter_sys(change))
+        except BaseException:
+            self._undo()
+            raise
+        return applied
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._undo()
+
+    def _undo(self) -> None:
+        _restore_all([a for a in self.applied if not a.change.lasting], self._stages)
 
 
 def _restore_all(applied: list[Applied], stages: Stages) -> None:
@@ -555,21 +608,33 @@ def exec_code(code: Any, namespace: dict[str, Any], *, name: Any, namespace_kind
 # -- the stage table ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Stages:
+class Stages(Frozen):
     """One implementation per stage; the pipeline calls whatever is here."""
 
-    find_spec: Callable[..., SpecFound] = find_spec
-    pick_main: Callable[..., MainChoice] = pick_main
-    pick_path: Callable[..., PathChoice] = pick_path
-    build_globals: Callable[..., GlobalsPlan] = build_globals
-    alter_sys: Callable[..., Applied] = alter_sys
-    exec: Callable[..., ExecFinished] = exec_code
-    restore: Callable[..., SysRestored] = restore
+    FIELDS = ("find_spec", "pick_main", "pick_path", "build_globals", "alter_sys", "exec", "restore")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        find_spec: Callable[..., SpecFound] = find_spec,
+        pick_main: Callable[..., MainChoice] = pick_main,
+        pick_path: Callable[..., PathChoice] = pick_path,
+        build_globals: Callable[..., GlobalsPlan] = build_globals,
+        alter_sys: Callable[..., Applied] = alter_sys,
+        exec: Callable[..., ExecFinished] = exec_code,
+        restore: Callable[..., SysRestored] = restore,
+    ) -> None:
+        set_field(self, "find_spec", find_spec)
+        set_field(self, "pick_main", pick_main)
+        set_field(self, "pick_path", pick_path)
+        set_field(self, "build_globals", build_globals)
+        set_field(self, "alter_sys", alter_sys)
+        set_field(self, "exec", exec)
+        set_field(self, "restore", restore)
 
 
 DEFAULT_STAGES = Stages()
-STAGE_NAMES = tuple(f.name for f in fields(Stages))
+STAGE_NAMES = Stages.FIELDS
 
 _active: contextvars.ContextVar[Stages] = contextvars.ContextVar(
     "runpy_ref_stages", default=DEFAULT_STAGES
@@ -581,8 +646,7 @@ def active_stages() -> Stages:
     return _active.get()
 
 
-@contextmanager
-def use_stages(**overrides: Callable[..., Any]) -> Iterator[Stages]:
+def use_stages(**overrides: Callable[..., Any]) -> _UsingStages:
     """Swap stage implementations for the duration of a ``with`` block.
 
     ``use_stages(pick_main=my_pick_main)`` runs the whole pipeline with the
@@ -596,12 +660,23 @@ def use_stages(**overrides: Callable[..., Any]) -> Iterator[Stages]:
         key: fn if hasattr(fn, "stage") else stage(_stage_of(key))(fn)
         for key, fn in overrides.items()
     }
-    table = replace(active_stages(), **wrapped)
-    token = _active.set(table)
-    try:
-        yield table
-    finally:
-        _active.reset(token)
+    return _UsingStages(wrapped)
+
+
+class _UsingStages:
+    """The ``with`` block of :func:`use_stages`: the table in force when it starts, with the overrides."""
+
+    def __init__(self, overrides: dict[str, Callable[..., Any]]) -> None:
+        self.overrides = overrides
+        self._token: Any = None
+
+    def __enter__(self) -> Stages:
+        table = active_stages().replace(**self.overrides)
+        self._token = _active.set(table)
+        return table
+
+    def __exit__(self, *exc_info: Any) -> None:
+        _active.reset(self._token)
 
 
 def _stage_of(key: str) -> str:

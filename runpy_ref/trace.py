@@ -25,16 +25,19 @@ import contextvars
 import itertools
 import math
 import os
-import re
 import sys
 import time
 import types
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from typing import Any, Protocol
 
+from ._frozen import Frozen, set_field
 from .profiles import Profile, host_profile
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
+    from collections.abc import Sequence
+    from typing import Any, Protocol
+else:
+    Protocol = object  # Sink documents an interface; sinks need not inherit from it
 
 __all__ = [
     "EVENTS",
@@ -78,7 +81,6 @@ EVENTS: dict[str, str] = {
 
 REPR_LIMIT = 160
 LIST_LIMIT = 24
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 class TraceSinkError(RuntimeError):
@@ -93,8 +95,7 @@ class Sink(Protocol):
     def event(self, event: Event) -> None: ...
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(Frozen):
     """One step of the story.
 
     ``run`` numbers the run (a ``run_module`` called from inside executed
@@ -103,15 +104,30 @@ class Event:
     step implements.
     """
 
-    seq: int
-    run: int
-    parent: int | None
-    depth: int
-    stage: str
-    event: str
-    behaviours: tuple[str, ...]
-    data: dict[str, Any]
-    time_ms: float | None = None
+    FIELDS = ("seq", "run", "parent", "depth", "stage", "event", "behaviours", "data", "time_ms")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        seq: int,
+        run: int,
+        parent: int | None,
+        depth: int,
+        stage: str,
+        event: str,
+        behaviours: tuple[str, ...],
+        data: dict[str, Any],
+        time_ms: float | None = None,
+    ) -> None:
+        set_field(self, "seq", seq)
+        set_field(self, "run", run)
+        set_field(self, "parent", parent)
+        set_field(self, "depth", depth)
+        set_field(self, "stage", stage)
+        set_field(self, "event", event)
+        set_field(self, "behaviours", behaviours)
+        set_field(self, "data", data)
+        set_field(self, "time_ms", time_ms)
 
     def as_dict(self) -> dict[str, Any]:
         """The event as one JSON Lines record (key order is part of the schema)."""
@@ -130,19 +146,21 @@ class Event:
         return out
 
 
-class Record:
+class Record(Frozen):
     """Base of the decision records (see :mod:`runpy_ref.records`).
 
     A record is what a stage decided.  The pipeline acts on it, and the
     tracer turns it into an event: ``EVENT`` and ``STAGE`` name the event,
-    ``BEHAVIOURS`` the catalogue entries, and the dataclass fields become the
-    event data (fields with ``metadata={"trace": False}`` are left out: they
-    carry live objects the payload already describes).
+    ``BEHAVIOURS`` the catalogue entries, and the fields become the event
+    data, except those named in ``UNTRACED``: they carry live objects (a code
+    object) or bookkeeping the event already gives another way.
     """
 
+    __slots__ = ()
     EVENT: str = ""
     STAGE: str = ""
     BEHAVIOURS: tuple[str, ...] = ()
+    UNTRACED: tuple[str, ...] = ()
 
     def behaviours(self) -> tuple[str, ...]:
         """Catalogue IDs for this instance; subclasses refine by content."""
@@ -150,23 +168,18 @@ class Record:
 
     def payload(self) -> dict[str, Any]:
         """Field name to value, before conversion to plain data."""
-        return {name: getattr(self, name) for name in _traced_fields(type(self))}
+        return {name: getattr(self, name) for name in self.traced_fields()}
+
+    @classmethod
+    def traced_fields(cls) -> tuple[str, ...]:
+        """The names of the fields that become event data, in order."""
+        names = _TRACED_FIELDS.get(cls)
+        if names is None:  # worked out once per class: a traced run asks at every event
+            names = _TRACED_FIELDS[cls] = tuple([name for name in cls.FIELDS if name not in cls.UNTRACED])
+        return names
 
 
 _TRACED_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _traced_fields(cls: type) -> tuple[str, ...]:
-    """The names of ``cls``'s traced fields, looked up once per class.
-
-    ``dataclasses.fields()`` rebuilds its answer on every call; a traced run
-    asks for every event, so the answer is kept here.
-    """
-    names = _TRACED_FIELDS.get(cls)
-    if names is None:
-        names = tuple(f.name for f in fields(cls) if f.metadata.get("trace", True))  # type: ignore[arg-type]
-        _TRACED_FIELDS[cls] = names
-    return names
 
 
 # -- plain data -------------------------------------------------------------
@@ -195,15 +208,15 @@ def _bounded(text: str, limit: int) -> str:
     return f"{text[:limit]}...<{len(text)} chars>"
 
 
-def _describe_spec(spec: Any, convert: Any) -> dict[str, Any]:
+def _describe_spec(spec: Any, root: str | None, limit: int) -> dict[str, Any]:
     locations = spec.submodule_search_locations
     return {
-        "name": convert(spec.name),
-        "origin": convert(spec.origin),
+        "name": _convert(spec.name, root, limit),
+        "origin": _convert(spec.origin, root, limit),
         "loader": _type_name(spec.loader),
-        "parent": convert(spec.parent),
+        "parent": _convert(spec.parent, root, limit),
         "is_package": locations is not None,
-        "cached": convert(getattr(spec, "cached", None)),
+        "cached": _convert(getattr(spec, "cached", None), root, limit),
     }
 
 
@@ -226,48 +239,61 @@ def plain(value: Any, *, relative_to: str | None = None, limit: int = REPR_LIMIT
     whose ``__repr__``, ``__str__`` or ``__getattr__`` raises is described by
     a marker instead.
     """
+    return _convert(value, relative_to or None, limit)
 
-    def convert(v: Any) -> Any:
-        if type(v) is str:  # the commonest case first: names, paths, messages
-            return _bounded(_relative(v, relative_to), limit)
-        if v is None or v is True or v is False:
-            return v
-        if isinstance(v, int):
-            number = int.__int__(v)
-            return number if number.bit_length() <= _INT_BITS else f"<int of {number.bit_length()} bits>"
-        if isinstance(v, float):
-            number = float.__float__(v)
-            return number if math.isfinite(number) else repr(number)
-        if isinstance(v, str):
-            return _bounded(_relative(str.__str__(v), relative_to), limit)
-        if isinstance(v, (list, tuple)):
-            items = [convert(item) for item in v[:LIST_LIMIT]]
-            if len(v) > LIST_LIMIT:
-                items.append(f"...<{len(v)} items>")
-            return items
-        if isinstance(v, dict):
-            out = {_key(k): convert(item) for k, item in itertools.islice(v.items(), LIST_LIMIT)}
-            if len(v) > LIST_LIMIT:
-                out["..."] = f"...<{len(v)} items>"
-            return out
-        try:
-            return describe(v)
-        except Exception:  # a hostile __getattr__ (hasattr lets non-AttributeErrors through)
-            return convert(_repr_text(v))
 
-    def describe(v: Any) -> Any:
-        if hasattr(v, "submodule_search_locations") and hasattr(v, "origin"):
-            return _describe_spec(v, convert)
-        if isinstance(v, types.CodeType):
-            return f"<code {v.co_name} from {convert(v.co_filename)}>"
-        if type(v).__name__.endswith(("Loader", "Importer", "importer")):
-            return f"<{type(v).__qualname__}>"
-        return convert(_repr_text(v))  # modules, paths, bytes, anything else: bounded once
+def _convert(v: Any, root: str | None, limit: int) -> Any:
+    """:func:`plain` for one value; the common exact types are tested first, cheaply."""
+    kind = type(v)
+    if kind is str:  # the commonest case: names, paths, messages
+        if root is not None:
+            v = _relative(v, root)
+        return v if len(v) <= limit else _bounded(v, limit)
+    if v is None or v is True or v is False:
+        return v
+    if kind is dict or kind is list or kind is tuple:
+        return _convert_items(v, root, limit)
+    if isinstance(v, int):
+        number = int.__int__(v)
+        return number if number.bit_length() <= _INT_BITS else f"<int of {number.bit_length()} bits>"
+    if isinstance(v, float):
+        number = float.__float__(v)
+        return number if math.isfinite(number) else repr(number)
+    if isinstance(v, str):
+        return _convert(str.__str__(v), root, limit)
+    if isinstance(v, (list, tuple, dict)):
+        return _convert_items(v, root, limit)
+    try:
+        return _describe(v, root, limit)
+    except Exception:  # a hostile __getattr__ (hasattr lets non-AttributeErrors through)
+        return _convert(_repr_text(v), root, limit)
 
-    def _key(k: Any) -> str:
-        return convert(k if isinstance(k, str) else _repr_text(k))
 
-    return convert(value)
+def _convert_items(v: Any, root: str | None, limit: int) -> Any:
+    """A list, tuple or dict, cut after ``LIST_LIMIT`` items with a marker saying how many there were."""
+    if isinstance(v, dict):
+        out = {
+            _convert(k if isinstance(k, str) else _repr_text(k), root, limit): _convert(item, root, limit)
+            for k, item in itertools.islice(v.items(), LIST_LIMIT)
+        }
+        if len(v) > LIST_LIMIT:
+            out["..."] = f"...<{len(v)} items>"
+        return out
+    items = [_convert(item, root, limit) for item in v[:LIST_LIMIT]]
+    if len(v) > LIST_LIMIT:
+        items.append(f"...<{len(v)} items>")
+    return items
+
+
+def _describe(v: Any, root: str | None, limit: int) -> Any:
+    """A live object as a short description: specs, code objects, loaders; else its repr."""
+    if hasattr(v, "submodule_search_locations") and hasattr(v, "origin"):
+        return _describe_spec(v, root, limit)
+    if isinstance(v, types.CodeType):
+        return f"<code {v.co_name} from {_convert(v.co_filename, root, limit)}>"
+    if type(v).__name__.endswith(("Loader", "Importer", "importer")):
+        return f"<{type(v).__qualname__}>"
+    return _convert(_repr_text(v), root, limit)  # modules, paths, bytes, anything else: bounded once
 
 
 _INT_BITS = 1024
@@ -292,6 +318,8 @@ def _relative(text: str, root: str | None) -> str:
         return "<root>"
     if sys.executable and sys.executable in text:
         text = text.replace(sys.executable, "<python>")
+    import re  # deterministic mode only: an ordinary run need not import re
+
     if root in text:
         starts_path = r"(?<![\w.~/>-])"
         prefix = root.rstrip(os.sep) + os.sep
@@ -299,7 +327,7 @@ def _relative(text: str, root: str | None) -> str:
         text = re.sub(starts_path + re.escape(root) + r"(?=['\"\s,;:)\]>]|$)", "<root>", text)
     if _PACKAGE_DIR in text:
         text = re.sub(r"(?<![\w.~/>-])" + re.escape(_PACKAGE_DIR + os.sep), "<runpy_ref>/", text)
-    return _ADDRESS.sub(" at 0x...", text)
+    return re.sub(r" at 0x[0-9a-fA-F]+", " at 0x...", text) if " at 0x" in text else text
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -309,7 +337,6 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 # -- the tracer ---------------------------------------------------------------
 
 
-@dataclass
 class Tracer:
     """Collects events, numbers them, and hands them to the sinks.
 
@@ -318,24 +345,34 @@ class Tracer:
     be golden files in tests and docs.
     """
 
-    sinks: Sequence[Sink] = ()
-    deterministic: bool = False
-    root: str | None = None
-    profile: Profile = field(default_factory=host_profile)
-    keep: bool = True
-    events: list[Event] = field(default_factory=list)
-    sink_error: BaseException | None = None
-    _seq: int = 0
-    _runs: int = 0
-    _stack: list[int] = field(default_factory=list)
-    _t0: float = field(default_factory=time.perf_counter)
-
-    def __post_init__(self) -> None:
-        if self.deterministic and self.root is None:
-            self.root = os.getcwd()
-        if self.root:
-            self.root = os.path.abspath(self.root)
+    def __init__(
+        self,
+        sinks: Sequence[Sink] = (),
+        deterministic: bool = False,
+        root: str | None = None,
+        profile: Profile | None = None,
+        keep: bool = True,
+    ) -> None:
+        self.sinks = sinks
+        self.deterministic = deterministic
+        if deterministic and root is None:
+            root = os.getcwd()
+        self.root = os.path.abspath(root) if root else root
+        self.profile = host_profile() if profile is None else profile
+        self.keep = keep
+        self.events: list[Event] = []
+        self.sink_error: BaseException | None = None
+        self._seq = 0
+        self._runs = 0
+        self._stack: list[int] = []
+        self._t0 = time.perf_counter()
         self._broadcast("header", self.header())
+
+    def __repr__(self) -> str:
+        return (
+            f"Tracer(sinks={self.sinks!r}, deterministic={self.deterministic!r}, root={self.root!r}, "
+            f"profile={self.profile.version!r}, keep={self.keep!r}, {len(self.events)} events kept)"
+        )
 
     def header(self) -> dict[str, Any]:
         """The first JSON Lines record: what produced this trace."""
@@ -368,21 +405,21 @@ class Tracer:
     def emit(self, record: Record, stage: str | None = None) -> None:
         """Turn a decision record into an event and deliver it."""
         self._seq += 1
-        run = self._stack[-1] if self._stack else 0
-        parent = self._stack[-2] if len(self._stack) > 1 else None
-        root = self.root if self.deterministic else None
-        data = plain(record.payload(), relative_to=root)
-        elapsed = None if self.deterministic else round((time.perf_counter() - self._t0) * 1e3, 3)
+        runs = self._stack
+        if self.deterministic:
+            data, elapsed = _convert(record.payload(), self.root, REPR_LIMIT), None
+        else:
+            data, elapsed = _convert(record.payload(), None, REPR_LIMIT), _elapsed_ms(self._t0)
         event = Event(
-            seq=self._seq,
-            run=run,
-            parent=parent,
-            depth=max(len(self._stack) - 1, 0),
-            stage=stage or record.STAGE,
-            event=record.EVENT,
-            behaviours=record.behaviours(),
-            data=data,
-            time_ms=elapsed,
+            self._seq,
+            runs[-1] if runs else 0,  # run
+            runs[-2] if len(runs) > 1 else None,  # parent
+            len(runs) - 1 if runs else 0,  # depth
+            stage or record.STAGE,
+            record.EVENT,
+            record.behaviours(),
+            data,
+            elapsed,
         )
         if self.keep:
             self.events.append(event)
@@ -413,6 +450,10 @@ class Tracer:
                 return
 
 
+def _elapsed_ms(t0: float) -> float:
+    return round((time.perf_counter() - t0) * 1e3, 3)
+
+
 _current: contextvars.ContextVar[Tracer | None] = contextvars.ContextVar(
     "runpy_ref_tracer", default=None
 )
@@ -423,14 +464,13 @@ def current() -> Tracer | None:
     return _current.get()
 
 
-@contextmanager
 def tracing(
     *sinks: Sink,
     deterministic: bool = False,
     root: str | None = None,
     profile: Profile | None = None,
     keep: bool = True,
-) -> Iterator[Tracer]:
+) -> _Tracing:
     """Trace every runpy_ref call made inside the ``with`` block.
 
     The stdlib-compatible signatures of ``run_module`` and ``run_path`` stay
@@ -443,19 +483,37 @@ def tracing(
     If a sink failed, :class:`TraceSinkError` is raised when the block ends
     normally (an exception from the block itself takes precedence).
     """
-    tracer = Tracer(
-        sinks=sinks,
-        deterministic=deterministic,
-        root=root,
-        profile=profile or host_profile(),
-        keep=keep,
-    )
-    token = _current.set(tracer)
-    try:
-        yield tracer
-    finally:
-        _current.reset(token)
-        tracer.flush()
-    if tracer.sink_error is not None:
-        error = tracer.sink_error
-        raise TraceSinkError(f"trace output failed: {error}") from error
+    return _Tracing(sinks, deterministic, root, profile, keep)
+
+
+class _Tracing:
+    """The ``with`` block of :func:`tracing`: a new tracer is the active one inside it.
+
+    A small class rather than :func:`contextlib.contextmanager`, which
+    ``python -m runpy_ref`` would have to import (CPython's runpy writes its
+    context managers the same way).
+    """
+
+    def __init__(
+        self, sinks: Sequence[Sink], deterministic: bool, root: str | None, profile: Profile | None,
+        keep: bool,
+    ) -> None:
+        self._args = (sinks, deterministic, root, profile or host_profile(), keep)
+        self.tracer: Tracer | None = None
+        self._token: Any = None
+
+    def __enter__(self) -> Tracer:
+        self.tracer = Tracer(*self._args)  # the header is written now, as the block starts
+        self._token = _current.set(self.tracer)
+        return self.tracer
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        tracer = self.tracer
+        assert tracer is not None
+        try:
+            _current.reset(self._token)
+        finally:
+            tracer.flush()
+        if exc_type is None and tracer.sink_error is not None:
+            error = tracer.sink_error
+            raise TraceSinkError(f"trace output failed: {error}") from error

@@ -331,13 +331,11 @@ def test_get_code_from_file_has_the_host_signature(tree):
 
 
 def test_get_code_from_file_other_signature(tree, monkeypatch):
-    import dataclasses
-
     root = tree({"gcff2.py": "x = 6"})
     fname = str(root / "gcff2.py")
     flipped = not pipeline._PROFILE.code_from_file_returns_name
     monkeypatch.setattr(
-        pipeline, "_PROFILE", dataclasses.replace(pipeline._PROFILE, code_from_file_returns_name=flipped)
+        pipeline, "_PROFILE", pipeline._PROFILE.replace(code_from_file_returns_name=flipped)
     )
     result = runpy_ref._get_code_from_file("run", fname) if flipped else runpy_ref._get_code_from_file(fname)
     code = result[0] if flipped else result

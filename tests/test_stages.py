@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.machinery
 import importlib.util
 import py_compile
@@ -83,7 +82,7 @@ def test_find_spec_rejects_relative_names():
 
 
 def test_find_spec_relative_name_without_the_profile_check_fails_in_the_lookup():
-    profile = dataclasses.replace(PROFILE, reject_relative_names=False)
+    profile = PROFILE.replace(reject_relative_names=False)
     expected = r"Error while finding module specification for '\.relative' \(ImportError"
     with pytest.raises(Boom, match=expected):
         find_spec(".relative", error=Boom, profile=profile)
@@ -140,7 +139,7 @@ def test_find_spec_suggests_dropping_py_suffix(tree):
 
 def test_find_spec_no_suffix_hint_when_the_profile_says_so(tree):
     tree({"fs_script2.py": ""})
-    profile = dataclasses.replace(PROFILE, py_suffix_hint=False)
+    profile = PROFILE.replace(py_suffix_hint=False)
     with pytest.raises(Boom) as info:
         find_spec("fs_script2.py", error=Boom, profile=profile)
     assert "Try using" not in str(info.value)
@@ -167,7 +166,7 @@ def test_find_spec_does_not_warn_for_a_subpackage_or_when_the_profile_says_no(tr
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         find_spec("fs_w2.inner", error=Boom, profile=PROFILE)
-        quiet = dataclasses.replace(PROFILE, warn_if_already_imported=False)
+        quiet = PROFILE.replace(warn_if_already_imported=False)
         find_spec("fs_w2.leaf", error=Boom, profile=quiet)
 
 
@@ -311,9 +310,9 @@ def test_pick_path_missing_file_raises_oserror(tmp_path):
 def test_pick_path_decodes_bytes_when_the_profile_says_so(tree):
     root = tree({"ppb.py": ""})
     raw = bytes(root / "ppb.py")
-    decoded = pick_path(raw, profile=dataclasses.replace(PROFILE, decode_path_argument=True))
+    decoded = pick_path(raw, profile=PROFILE.replace(decode_path_argument=True))
     assert decoded.path == str(root / "ppb.py")
-    kept = pick_path(raw, profile=dataclasses.replace(PROFILE, decode_path_argument=False))
+    kept = pick_path(raw, profile=PROFILE.replace(decode_path_argument=False))
     assert kept.path == raw
 
 
@@ -323,9 +322,9 @@ def test_pick_path_null_importer_is_no_importer(tree, monkeypatch):
     import pkgutil
 
     monkeypatch.setattr(pkgutil, "get_importer", lambda path: NullImporter())
-    rejecting = dataclasses.replace(PROFILE, reject_null_importer=True)
+    rejecting = PROFILE.replace(reject_null_importer=True)
     assert pick_path(str(root / "ppn.py"), profile=rejecting).kind == "file"
-    accepting = dataclasses.replace(PROFILE, reject_null_importer=False)
+    accepting = PROFILE.replace(reject_null_importer=False)
     assert pick_path(str(root / "ppn.py"), profile=accepting).importer == "NullImporter"
 
 
@@ -377,7 +376,7 @@ def test_build_globals_without_a_spec_uses_the_script_name():
 
 
 def test_build_globals_follows_the_profile_specials():
-    profile = dataclasses.replace(PROFILE, specials=("__name__", "__file__"))
+    profile = PROFILE.replace(specials=("__name__", "__file__"))
     plan = build_globals(spec=None, run_name="n", init_globals=None, script_name="f", profile=profile)
     assert plan.specials == (("__name__", "n"), ("__file__", "f"))
 

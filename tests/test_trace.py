@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import json
 import math
@@ -306,7 +305,7 @@ def test_event_as_dict_key_order_and_optional_time():
     event = Event(1, 1, None, 0, "run", "run_started", ("RM-01",), {"a": 1})
     assert list(event.as_dict()) == ["seq", "run", "parent", "depth", "stage", "event", "behaviours", "data"]
     assert event.as_dict()["behaviours"] == ["RM-01"]
-    timed = dataclasses.replace(event, time_ms=1.5)
+    timed = event.replace(time_ms=1.5)
     assert timed.as_dict()["time_ms"] == 1.5
 
 
