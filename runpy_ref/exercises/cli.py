@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import starters
-from .catalog import EXERCISES, exercise, project_root
+from .catalog import EXERCISES, exercise, project_root, tutorials_dir
 from .hints import hints_for, next_level
 
 __all__ = ["main"]
@@ -165,6 +165,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if not (tutorials_dir() / "exercises" / "solutions").is_dir():
+        print(f"error: the exercises live in a checkout of runpy_ref, and {tutorials_dir()} has none; "
+              "install runpy_ref from a checkout (pip install -e .) or set RUNPY_REF_TUTORIALS to "
+              "its tutorials directory", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args))
     except LookupError as exc:

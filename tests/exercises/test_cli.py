@@ -94,3 +94,8 @@ def test_check_json_report_for_a_handin() -> None:
     report = json.loads(proc.stdout)
     assert report["exercise"] == 3 and report["ok"] is False
     assert report["failures"][0]["kind"] == "not-started"
+
+
+def test_outside_a_checkout_the_error_says_what_to_do(tmp_path: Path) -> None:
+    proc = run("list", env=dict(os.environ, RUNPY_REF_TUTORIALS=str(tmp_path)))
+    assert proc.returncode == 2 and "RUNPY_REF_TUTORIALS" in proc.stderr
