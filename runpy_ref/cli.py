@@ -232,6 +232,7 @@ def _launch(options: Options, lasting: bool) -> int:
         if options.is_path:
             _run_path_as_main(options, main_module, lasting)
         else:
+            sys.audit("cpython.run_module", options.target)  # what python -m announces (CLI-20)
             with altered(
                 SetModule("__main__", main_module, lasting=lasting, ids=("CLI-03",)),
                 ReplaceArgv(("-m", *options.args), lasting=lasting, ids=("CLI-09", "CLI-14")),
@@ -339,8 +340,10 @@ def _classify(target: str) -> tuple[Any, type] | None:
     filename = os.path.abspath(target)
     stages = active_stages()
     if _is_path_entry(filename):  # asked before the file is opened: 'app.zip/x.py' is an entry
+        sys.audit("cpython.run_module", "__main__")  # as python DIR_OR_ZIP announces it (CLI-20)
         where = stages.pick_path(filename, profile=pipeline._PROFILE)  # says so in the trace too
         return None if where.kind != "file" else (where.code, SourceFileLoader)
+    sys.audit("cpython.run_file", filename)  # as python FILE announces it, before opening it (CLI-20)
     bytecode = False
     try:
         bytecode = _is_bytecode(filename)

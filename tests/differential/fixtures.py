@@ -247,6 +247,15 @@ LEGACY: dict[str, str] = {
 }
 """Compiled by the interpreter under test; the source is then removed."""
 
+AUDIT = (
+    "import sys\n"
+    "def _hook(event, args):\n"
+    "    if event.startswith('cpython.run_'):\n"
+    "        sys.stderr.write('AUDIT %s %r\\n' % (event, args))\n"
+    "sys.addaudithook(_hook)\n"
+)
+"""``audit/sitecustomize.py``: print the interpreter's ``cpython.run_*`` audit events (CLI-20)."""
+
 SHIM = (
     "import os, sys\n"
     "import runpy_ref\n"
@@ -282,6 +291,7 @@ def build(root: str) -> None:
                            doraise=True)
         os.remove(source)
     _write(root, "shim/sitecustomize.py", SHIM.encode("utf-8"))
+    _write(root, "audit/sitecustomize.py", AUDIT.encode("utf-8"))
 
 
 def _write(root: str, rel: str, data: bytes) -> None:

@@ -25,6 +25,7 @@ PROJECT = os.path.dirname(os.path.dirname(HERE))
 OBSERVER = os.path.join(HERE, "observer.py")
 VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 TIMEOUT = 120
+RUNPY_REF_AUDIT = "AUDIT cpython.run_module ('runpy_ref',)"
 IMPLS = ("runpy", "runpy_ref", "runpy_ref+trace")
 """The API side: the stdlib, runpy_ref, and runpy_ref inside ``tracing()``."""
 
@@ -303,7 +304,10 @@ class Lab:
         env = clean_env(pythonpath)
         env.update(case.get("env", {}))
         proc = self._run([python, *argv], cwd=interp.fix, env=env)
-        return normalise_cli(proc, self.replacements(interp, python))
+        run = normalise_cli(proc, self.replacements(interp, python))
+        if side == "ref":  # the interpreter announcing runpy_ref itself is not part of the program's run
+            run.stderr = [line for line in run.stderr if line != RUNPY_REF_AUDIT]
+        return run
 
     def _shim(self, version: str, case: dict[str, Any], side: str) -> tuple[CliRun, list[dict[str, Any]]]:
         interp = self._interp(version)

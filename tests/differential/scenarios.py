@@ -341,6 +341,17 @@ CLI: list[dict[str, Any]] = [
     _f("f-directory-is-a-package-init", "pkg/__init__.py"),
 ]
 
+CLI += [
+    _m("m-audit-event", "pkg", pythonpath=["audit"]),
+    _f("f-audit-event", "script.py", pythonpath=["audit"]),
+    _f("f-audit-event-directory", "scriptdir", pythonpath=["audit"]),
+    _f("f-audit-event-zip", "app.zip", pythonpath=["audit"]),
+    _f("f-audit-event-missing-file", "nosuch.py", pythonpath=["audit"]),
+    _m("m-audit-event-missing-module", "nosuch", pythonpath=["audit"]),
+]
+"""The interpreter's audit events (CLI-20); the one announcing runpy_ref itself is dropped."""
+
+
 def _traced(case: dict[str, Any]) -> dict[str, Any]:
     """The same command line with runpy_ref tracing to a file: the program must not notice."""
     ref = list(case["ref"])
