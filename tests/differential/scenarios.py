@@ -80,6 +80,8 @@ API: list[dict[str, Any]] = [
         "finally:\n"
         "    RESULT = [sys.path[:1], '__main__' in sys.modules]\n")},
     _rm("rm-builtin-module-no-code", "sys"),
+    _rm("rm-alias-entry-os-path", "os.path"),
+    _rp("rp-directory-without-main-finds-another", _p("emptydir"), path_prepend=["scriptdir"]),
     _rm("rm-blocked-module", "mod", block=["mod"]),
     _rm("rm-list-init-globals", "mod", init_globals=[["a", 1], ["__name__", "x"]]),
     _rm("rm-run-name-not-str", "mod", run_name=42),
@@ -305,6 +307,7 @@ CLI: list[dict[str, Any]] = [
     _m("m-stdlib-package-without-main", "encodings"),
     _m("m-stdlib-tool", "json.tool", "data.json"),
     _m("m-builtin-module-no-code", "sys"),
+    _m("m-alias-entry-os-path", "os.path"),
     _m("m-syntax-error-in-package-main", "synpkg"),
     _m("m-package-init-import-fails", "badimport"),
     _m("m-package-main-import-fails", "importerrmain"),
