@@ -436,6 +436,10 @@ SHIM: list[dict[str, Any]] = [
         "namespace, so the program's globals() start with runpy's functions; under the shim, "
         "'runpy' is runpy_ref, whose __main__ (the runpy_ref CLI) gives the program a fresh "
         "__main__.  Only the key list of globals() differs; argv, specials, output agree.")),
+    _s("shim-m-runpy-no-module", "-m", "runpy", traced="runpy", deviation=(
+        "python -m runpy with no module prints 'No module specified for execution' and exits 0 (G-05); "
+        "under the shim 'runpy' is runpy_ref, whose __main__ is the runpy_ref command line: a usage "
+        "error, status 2.")),
     _s("shim-cprofile-m", "-m", "cProfile", "-o", "<out>", "-m", "mod", "a", traced="mod"),
     _s("shim-profile-m", "-m", "profile", "-o", "<out>", "-m", "pkg", traced="pkg.__main__"),
     _s("shim-trace-module", "-m", "trace", "--count", "-C", "<out>", "--summary", "--module", "mod", "a",
