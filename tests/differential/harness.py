@@ -31,7 +31,7 @@ IMPLS = ("runpy", "runpy_ref", "runpy_ref+trace")
 
 
 def find_interpreter(version: str) -> str | None:
-    """``$RUNPY_REF_PYTHON_3_9`` if set, else the newest pyenv build of that version."""
+    """``$RUNPY_REF_PYTHON_3_9`` if set, else the newest pyenv build, else ``python3.9`` on PATH."""
     override = os.environ.get("RUNPY_REF_PYTHON_" + version.replace(".", "_"))
     if override:
         return override if os.access(override, os.X_OK) else None
@@ -41,7 +41,7 @@ def find_interpreter(version: str) -> str | None:
         + glob.glob(os.path.join(root, "versions", version, "bin", "python" + version)),
         key=lambda p: [int(x) if x.isdigit() else 0 for x in re.split(r"[.\-]", p.split("/")[-3])],
     )
-    return found[-1] if found else None
+    return found[-1] if found else shutil.which("python" + version)
 
 
 def in_versions(scenario: dict[str, Any], version: str) -> bool:
