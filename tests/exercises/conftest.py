@@ -7,4 +7,4 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))  # for the mistakes table
+    sys.path.insert(0, str(HERE))  # for the ex_mistakes table

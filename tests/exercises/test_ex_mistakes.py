@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from mistakes import MISTAKES, Mistake
+from ex_mistakes import MISTAKES, Mistake
 
 from runpy_ref.exercises import exercise
 from runpy_ref.exercises.catalog import tutorials_dir
@@ -16,7 +16,7 @@ from runpy_ref.exercises.grader import check
 def _mutant(mistake: Mistake, tmp_path: Path) -> Path:
     item = exercise(mistake.exercise)
     source = item.solution_path().read_text(encoding="utf-8")
-    assert source.count(mistake.old) == 1, f"{mistake.id}: the solution changed; update mistakes.py"
+    assert source.count(mistake.old) == 1, f"{mistake.id}: the solution changed; update ex_mistakes.py"
     path = tmp_path / f"{mistake.id}.py"
     path.write_text(source.replace(mistake.old, mistake.new), encoding="utf-8")
     return path
