@@ -292,6 +292,8 @@ def build(root: str) -> None:
         os.remove(source)
     _write(root, "shim/sitecustomize.py", SHIM.encode("utf-8"))
     _write(root, "audit/sitecustomize.py", AUDIT.encode("utf-8"))
+    os.symlink(os.path.join("pkg", "sub.py"), os.path.join(root, "link.py"))  # sys.path[0] follows it
+    os.symlink("scriptdir", os.path.join(root, "linkdir"))
 
 
 def _write(root: str, rel: str, data: bytes) -> None:
