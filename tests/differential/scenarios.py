@@ -343,7 +343,7 @@ CLI: list[dict[str, Any]] = [
     _f("f-subdirectory-file", "pkg/sub.py"),
     _f("f-multiprocessing-spawn", "mpmod.py"),
     _f("f-symlinked-file", "link.py", pythonpath=["."]),
-    _f("f-symlinked-directory", "linkdir"),
+    _f("f-symlinked-directory", "linkdir", pythonpath=["."]),
     _f("f-bad-magic-pyc", "badmagic.pyc"),
     _f("f-bad-encoding-cookie", "badcookie.py"),
     _f("f-bom-and-cookie", "bomcookie.py"),
