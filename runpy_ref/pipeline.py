@@ -29,7 +29,7 @@ from types import ModuleType
 from .profiles import Profile, host_profile
 from .records import RunFinished, RunStarted
 from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered, init_globals_keys
-from .trace import Tracer, current, safe_repr
+from .trace import Tracer, _current, safe_repr
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
@@ -180,7 +180,7 @@ def _traced_run(
     api: str, target: Any, run_name: Any, alter_sys: bool | None, init_globals: Any
 ) -> Any:
     """Frame a run with run_started/run_finished; nearly free when untraced."""
-    tracer = current()
+    tracer = _current.get()  # trace.current(), without its Python frame
     if tracer is None:
         return _UNTRACED
     keys = None if init_globals is None else tuple(map(_key_name, init_globals_keys(init_globals)))

@@ -224,11 +224,16 @@ class GlobalsPlan(Record):
         return self.ids
 
     def payload(self) -> dict[str, Any]:
-        return {
-            "specials": dict(self.specials),
-            "kept": self.kept,
-            "overridden": self.overridden,
-        }
+        # ``__spec__`` appears by its name: spec_found has described it already,
+        # and __file__, __cached__ and __loader__ repeat its origin, cache and loader.
+        specials = dict(self.specials)
+        spec = specials.get("__spec__")
+        if spec is not None:
+            try:
+                specials["__spec__"] = spec.name
+            except Exception:  # not a real spec (_run_code takes anything): plain() describes it
+                pass
+        return {"specials": specials, "kept": self.kept, "overridden": self.overridden}
 
 
 # -- alter_sys / restore -------------------------------------------------------

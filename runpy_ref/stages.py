@@ -25,6 +25,7 @@ API, a private class for ``python -m`` so that it can print one line.
 from __future__ import annotations
 
 import contextvars
+import importlib.util  # already imported when python -m starts runpy_ref
 import os
 import sys
 
@@ -44,7 +45,7 @@ from .records import (
     SysChanged,
     SysRestored,
 )
-from .trace import Record, current
+from .trace import Record, _current
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
@@ -85,9 +86,13 @@ class _Absent:
 ABSENT = _Absent()
 
 
+_tracer = _current.get
+"""``trace.current()`` without its Python frame: asked at every stage, so kept cheap."""
+
+
 def _emit(record: Record) -> Any:
     """Hand ``record`` to the tracer when one is active; return it either way."""
-    tracer = current()
+    tracer = _tracer()
     if tracer is not None:
         tracer.emit(record)
     return record
@@ -122,7 +127,7 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def _report_failure(name: str, exc: BaseException) -> None:
-    tracer = current()
+    tracer = _tracer()
     if tracer is None or getattr(exc, "_runpy_ref_reported", False):
         return
     try:
@@ -212,8 +217,6 @@ def _warn_if_already_imported(mod_name: str, pkg_name: str) -> None:
 
 def _lookup_spec(mod_name: str, error: type[Exception], profile: Profile) -> Any:
     """``importlib.util.find_spec``, with its assorted failures made ImportErrors."""
-    import importlib.util
-
     try:
         return importlib.util.find_spec(mod_name)
     except (ImportError, AttributeError, TypeError, ValueError) as exc:
@@ -340,26 +343,30 @@ def build_globals(
         loader, fname, cached = spec.loader, spec.origin, spec.cached
         if pkg_name is None:
             pkg_name = spec.parent
-    values = {
-        "__name__": run_name,
-        "__file__": fname,
-        "__cached__": cached,
-        "__doc__": None,
-        "__loader__": loader,
-        "__package__": pkg_name,
-        "__spec__": spec,
-    }
-    specials = tuple([(key, values[key]) for key in profile.specials])
+    specials: tuple[tuple[str, Any], ...] = (
+        ("__name__", run_name),
+        ("__file__", fname),
+        ("__cached__", cached),
+        ("__doc__", None),
+        ("__loader__", loader),
+        ("__package__", pkg_name),
+        ("__spec__", spec),
+    )
+    if profile.specials != _ALL_SPECIALS:  # a runpy that sets fewer, or in another order
+        values = dict(specials)
+        specials = tuple([(key, values[key]) for key in profile.specials])
     if init_globals is None:
         kept = overridden = ()
     else:
         given = init_globals_keys(init_globals)
-        kept = tuple([key for key in given if key not in values])
-        overridden = tuple([key for key in given if key in values])
+        kept = tuple([key for key in given if key not in _ALL_SPECIALS])
+        overridden = tuple([key for key in given if key in _ALL_SPECIALS])
     ids = _MODULE_GLOBALS_IDS if spec is not None else _SCRIPT_GLOBALS_IDS
     return _emit(GlobalsPlan(specials, kept, overridden, ids))
 
 
+_ALL_SPECIALS = ("__name__", "__file__", "__cached__", "__doc__", "__loader__", "__package__", "__spec__")
+"""Every special global runpy_ref can set, in the order the latest runpy sets them."""
 _MODULE_GLOBALS_IDS = ("RM-08", "RM-09", "RM-11", "RM-14", "RM-15")
 _SCRIPT_GLOBALS_IDS = ("RP-11", "RP-12", "RP-13", "RP-14", "RP-15")
 
@@ -483,7 +490,7 @@ def _read(change: Any) -> Any:
 @stage("alter_sys")
 def alter_sys(change: Any) -> Applied:
     """Make one change to ``sys``; return what is needed to undo it."""
-    tracer = current()
+    tracer = _tracer()
     before = _read(change) if tracer is not None else None
     saved: Any
     if isinstance(change, SetArgv0):
@@ -510,7 +517,7 @@ def alter_sys(change: Any) -> Applied:
 def restore(applied: Applied) -> SysRestored:
     """Undo one change: the caller gets back exactly what it had."""
     change, saved = applied.change, applied.saved
-    tracer = current()
+    tracer = _tracer()
     before = _read(change) if tracer is not None else None
     if isinstance(change, SetArgv0):
         sys.argv[0] = saved
@@ -588,7 +595,7 @@ def exec_code(code: Any, namespace: dict[str, Any], *, name: Any, namespace_kind
     The outcome is traced whether the code returns, raises, or calls
     ``sys.exit``; the exception itself always propagates unchanged (ERR-12).
     """
-    tracing = current() is not None
+    tracing = _tracer() is not None
     if tracing:
         _emit(ExecStarted(name, namespace_kind))
     try:

@@ -22,8 +22,6 @@ Three rules shape this module:
 from __future__ import annotations
 
 import contextvars
-import itertools
-import math
 import os
 import sys
 import time
@@ -251,38 +249,46 @@ def _convert(v: Any, root: str | None, limit: int) -> Any:
         return v if len(v) <= limit else _bounded(v, limit)
     if v is None or v is True or v is False:
         return v
-    if kind is dict or kind is list or kind is tuple:
-        return _convert_items(v, root, limit)
+    if kind is dict:
+        return _convert_dict(v, root, limit)
+    if kind is list or kind is tuple:
+        return _convert_list(v, root, limit)
     if isinstance(v, int):
         number = int.__int__(v)
         return number if number.bit_length() <= _INT_BITS else f"<int of {number.bit_length()} bits>"
     if isinstance(v, float):
         number = float.__float__(v)
-        return number if math.isfinite(number) else repr(number)
+        return number if number - number == 0.0 else repr(number)  # nan and inf fail this test
     if isinstance(v, str):
         return _convert(str.__str__(v), root, limit)
-    if isinstance(v, (list, tuple, dict)):
-        return _convert_items(v, root, limit)
+    if isinstance(v, (list, tuple)):
+        return _convert_list(v, root, limit)
+    if isinstance(v, dict):
+        return _convert_dict(v, root, limit)
     try:
         return _describe(v, root, limit)
     except Exception:  # a hostile __getattr__ (hasattr lets non-AttributeErrors through)
         return _convert(_repr_text(v), root, limit)
 
 
-def _convert_items(v: Any, root: str | None, limit: int) -> Any:
-    """A list, tuple or dict, cut after ``LIST_LIMIT`` items with a marker saying how many there were."""
-    if isinstance(v, dict):
-        out = {
-            _convert(k if isinstance(k, str) else _repr_text(k), root, limit): _convert(item, root, limit)
-            for k, item in itertools.islice(v.items(), LIST_LIMIT)
-        }
-        if len(v) > LIST_LIMIT:
-            out["..."] = f"...<{len(v)} items>"
-        return out
+def _convert_list(v: Any, root: str | None, limit: int) -> list[Any]:
+    """A list or tuple, cut after ``LIST_LIMIT`` items with a marker saying how many there were."""
     items = [_convert(item, root, limit) for item in v[:LIST_LIMIT]]
     if len(v) > LIST_LIMIT:
         items.append(f"...<{len(v)} items>")
     return items
+
+
+def _convert_dict(v: Any, root: str | None, limit: int) -> dict[str, Any]:
+    """A dict with text keys, cut after ``LIST_LIMIT`` items like a list."""
+    items = v.items() if len(v) <= LIST_LIMIT else list(v.items())[:LIST_LIMIT]
+    out = {
+        _convert(k if isinstance(k, str) else _repr_text(k), root, limit): _convert(item, root, limit)
+        for k, item in items
+    }
+    if len(v) > LIST_LIMIT:
+        out["..."] = f"...<{len(v)} items>"
+    return out
 
 
 def _describe(v: Any, root: str | None, limit: int) -> Any:
@@ -406,10 +412,10 @@ class Tracer:
         """Turn a decision record into an event and deliver it."""
         self._seq += 1
         runs = self._stack
-        if self.deterministic:
-            data, elapsed = _convert(record.payload(), self.root, REPR_LIMIT), None
-        else:
-            data, elapsed = _convert(record.payload(), None, REPR_LIMIT), _elapsed_ms(self._t0)
+        root = self.root if self.deterministic else None
+        # The payload's keys are field names, plain already: only the values need converting.
+        data = {name: _convert(value, root, REPR_LIMIT) for name, value in record.payload().items()}
+        elapsed = None if self.deterministic else round((time.perf_counter() - self._t0) * 1e3, 3)
         event = Event(
             self._seq,
             runs[-1] if runs else 0,  # run
@@ -448,10 +454,6 @@ class Tracer:
             except Exception as exc:
                 self.sink_error = exc
                 return
-
-
-def _elapsed_ms(t0: float) -> float:
-    return round((time.perf_counter() - t0) * 1e3, 3)
 
 
 _current: contextvars.ContextVar[Tracer | None] = contextvars.ContextVar(
