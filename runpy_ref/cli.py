@@ -306,13 +306,13 @@ def _run_path_as_main(options: Options, main_module: ModuleType, lasting: bool) 
     )
     if where is None:  # a directory or zip file: its own path goes first on sys.path
         entry = InsertPath(
-            os.path.abspath(target), replace_first=not safe_path, lasting=lasting, ids=("CLI-22",)
+            _absolute(target), replace_first=not safe_path, lasting=lasting, ids=("CLI-22",)
         )
         with altered(*common, entry):
             pipeline._run_module_as_main("__main__", alter_argv=False)
         return
     code, loader_class = where
-    filename = os.path.abspath(target)
+    filename = _absolute(target)
     plan = stages.build_globals(
         spec=None, run_name="__main__", init_globals=None, script_name=filename,
         profile=pipeline._PROFILE,
@@ -327,6 +327,16 @@ def _run_path_as_main(options: Options, main_module: ModuleType, lasting: bool) 
         pipeline._execute(code, main_module.__dict__, plan, None, "__main__", "__main__ module")
 
 
+def _absolute(path: str) -> str:
+    """``path`` made absolute the way the interpreter does it for a script (3.9+).
+
+    The working directory is prepended and nothing is tidied: ``./x.py``
+    gives ``__file__ == '<cwd>/./x.py'`` and ``dir/`` keeps its slash in
+    ``sys.path[0]``, where ``os.path.abspath`` would normalise both.
+    """
+    return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+
+
 def _classify(target: str) -> tuple[Any, type] | None:
     """None for a sys.path entry; else the code and the loader class for a file.
 
@@ -337,7 +347,7 @@ def _classify(target: str) -> tuple[Any, type] | None:
     """
     from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
-    filename = os.path.abspath(target)
+    filename = _absolute(target)
     stages = active_stages()
     if _is_path_entry(filename):  # asked before the file is opened: 'app.zip/x.py' is an entry
         sys.audit("cpython.run_module", "__main__")  # as python DIR_OR_ZIP announces it (CLI-20)

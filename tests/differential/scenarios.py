@@ -265,7 +265,12 @@ def _m(ident: str, module: str, *args: str, **extra: Any) -> dict[str, Any]:
 
 
 def _f(ident: str, target: str, *args: str, **extra: Any) -> dict[str, Any]:
-    """``python target args`` against ``python -m runpy_ref --path target args``."""
+    """``python target args`` against ``python -m runpy_ref --path target args``.
+
+    The fixture directory goes on PYTHONPATH (after any other entries), so that
+    code run from a subdirectory or a zip can still import ``_probe``.
+    """
+    extra["pythonpath"] = [*extra.get("pythonpath", []), "."]
     return {"id": ident, "std": [target, *args], "ref": ["-m", "runpy_ref", "--path", target, *args], **extra}
 
 
@@ -342,8 +347,13 @@ CLI: list[dict[str, Any]] = [
     _f("f-directory-pops-own-path", "popself"),
     _f("f-subdirectory-file", "pkg/sub.py"),
     _f("f-multiprocessing-spawn", "mpmod.py"),
-    _f("f-symlinked-file", "link.py", pythonpath=["."]),
-    _f("f-symlinked-directory", "linkdir", pythonpath=["."]),
+    _f("f-symlinked-file", "link.py"),
+    _f("f-dot-slash-file", "./script.py"),
+    _f("f-dot-slash-directory", "./scriptdir"),
+    _f("f-unnormalised-file", "pkg/../script.py"),
+    _f("f-unnormalised-zip", "pkg/../app.zip"),
+    _f("f-dot-slash-missing-file", "./nosuch.py"),
+    _f("f-symlinked-directory", "linkdir"),
     _f("f-bad-magic-pyc", "badmagic.pyc"),
     _f("f-bad-encoding-cookie", "badcookie.py"),
     _f("f-bom-and-cookie", "bomcookie.py"),
@@ -421,8 +431,8 @@ SHIM: list[dict[str, Any]] = [
     _s("shim-m-package", "-m", "pkg", "x", traced="pkg.__main__"),
     _s("shim-m-namespace-main", "-m", "nsmain", traced="nsmain.__main__"),
     _s("shim-m-zip-package", "-m", "zpkg", pythonpath=["lib.zip"], traced="zpkg.__main__"),
-    _s("shim-directory", "scriptdir", "d", traced="__main__"),
-    _s("shim-zip", "app.zip", traced="__main__"),
+    _s("shim-directory", "scriptdir", "d", pythonpath=["."], traced="__main__"),
+    _s("shim-zip", "app.zip", pythonpath=["."], traced="__main__"),
     _s("shim-m-missing", "-m", "nosuch", traced="nosuch"),
     _s("shim-m-package-without-main", "-m", "nomain", traced="nomain.__main__"),
     _s("shim-m-exception", "-m", "raiser", traced="raiser"),
