@@ -137,7 +137,13 @@ def test_private_helper_signatures(lab: Lab, version: str) -> None:
 # -- the command line ------------------------------------------------------------------------
 
 
+def _check_fixture_reachable(run: CliRun) -> None:
+    """Both sides failing to import ``_probe`` would compare equal and test nothing."""
+    assert "No module named '_probe'" not in run.raw_stderr, "fixture bug: _probe not importable"
+
+
 def _check_cli_markers(std: CliRun, ref: CliRun) -> None:
+    _check_fixture_reachable(std)
     for marker in std.markers:
         assert not any(n.startswith("runpy_ref") for n in marker["marker_driver"]), marker
     # The program itself ran through runpy_ref (a child it spawns may use the stdlib's runpy).
@@ -200,6 +206,7 @@ def test_shim(lab: Lab, version: str, case: dict[str, Any]) -> None:
     """The same command with runpy_ref installed as ``runpy`` by sitecustomize, and without."""
     plain, plain_events = lab.result(version, "shim", case["id"], "noshim")
     shim, shim_events = lab.result(version, "shim", case["id"], "shim")
+    _check_fixture_reachable(plain)
     command = " ".join(case["argv"])
     if case.get("deviation"):  # documented: pin the interpreter's side, and that the shim differs
         assert (plain.status, plain.stderr) == (0, ["No module specified for execution"]), plain.raw_stderr
