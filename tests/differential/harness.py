@@ -8,6 +8,7 @@ whole differential suite stays well under a minute on two cores.
 
 from __future__ import annotations
 
+import ast
 import glob
 import json
 import os
@@ -132,7 +133,7 @@ def normalise_cli(proc: subprocess.CompletedProcess, replacements: list[tuple[st
     for line in replace_all(proc.stdout, replacements).splitlines():
         found = _SNAP.search(line)
         if found:
-            snap = json.loads(found.group(1))
+            snap = ast.literal_eval(found.group(1))
             markers.append({key: snap.pop(key) for key in _MARKERS})
             snaps.append(snap)
             rest = line[: found.start()]

@@ -380,9 +380,8 @@ def _traced(case: dict[str, Any]) -> dict[str, Any]:
 
 
 CLI += [_traced(case) for case in CLI if case["id"] in {
-    "m-module-reads-argv", "m-package", "m-zip-on-sys-path", "m-missing", "m-exception", "m-exit-message",
-    "m-keyboard-interrupt", "m-pickle", "m-imported-by-own-package-warns", "f-directory", "f-zip", "f-pyc",
-    "f-exception", "f-file-missing",
+    "m-module-reads-argv", "m-package", "m-missing", "m-exception", "m-keyboard-interrupt",
+    "m-imported-by-own-package-warns", "f-directory", "f-zip", "f-exception", "f-file-missing",
 }]
 
 FLAGS: list[dict[str, Any]] = [
