@@ -244,6 +244,27 @@ def test_a_value_error_reading_a_source_file_is_not_a_bad_pyc(tree, capsys):
     assert err.endswith("ValueError: cannot read this source\n") and "Bad code object" not in err
 
 
+def test_unknown_source_encoding_is_worded_as_python_file_words_it(tree, capsys):
+    root = tree({"enc.py": "# -*- coding: bogus -*-\nx = 1\n"})
+    assert cli.main(["--path", str(root / "enc.py")]) == 1
+    assert capsys.readouterr().err == "SyntaxError: encoding problem: bogus\n"
+
+
+def test_a_student_pick_path_that_calls_a_file_a_path_entry_is_followed(tree, capsys):
+    root = tree({"entry.py": "print('must not run as a file')"})
+    from runpy_ref.records import PathChoice
+    from runpy_ref.stages import use_stages
+
+    def everything_is_an_entry(path, *, profile):
+        return PathChoice(path, "sys.path entry", "StudentImporter", None)
+
+    with use_stages(pick_path=everything_is_an_entry):
+        assert cli.main(["--path", str(root / "entry.py")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"{sys.executable}: can't find '__main__' module in {str(root / 'entry.py')!r}\n"
+
+
 def test_valid_pyc_runs_with_a_sourceless_loader(tree, capsys):
     root = tree({"comp.py": "print(type(__loader__).__name__, __name__)"})
     py_compile.compile(str(root / "comp.py"), cfile=str(root / "comp.pyc"), doraise=True)
@@ -524,6 +545,7 @@ def test_program_sees_what_python_m_shows(progdir, native, ours):
         (["notcode.pyc"], ["--path", "notcode.pyc"]),
         (["syntax_err.py"], ["--path", "syntax_err.py"]),
         (["quitter.py"], ["--path", "quitter.py"]),
+        (["bad_encoding.py"], ["--path", "bad_encoding.py"]),
         (["-m", "quitter"], ["quitter"]),
     ],
 )
@@ -542,6 +564,7 @@ def test_failures_match_the_interpreter(progdir, native, ours):
     # open file) reports the line after the last, while compile() - used by
     # runpy.run_path and runpy_ref alike - reports the last line.
     (progdir / "syntax_err.py").write_text("x = = 1\n")
+    (progdir / "bad_encoding.py").write_text("# -*- coding: bogus -*-\nx = 1\n")
     (progdir / "quitter.py").write_text("import sys\nsys.exit('quitting: ' + sys.argv[0])\n")
     expected = python(*native, cwd=progdir)
     actual = python("-m", "runpy_ref", *ours, cwd=progdir)

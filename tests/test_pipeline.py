@@ -373,3 +373,50 @@ def test_public_surface():
                  "_get_main_module_details", "_get_code_from_file", "_Error", "_TempModule",
                  "_ModifiedArgv0", "tracing", "use_stages", "Stages", "TraceSinkError", "Event"):
         assert hasattr(runpy_ref, name), name
+
+
+@pytest.mark.parametrize(
+    ("init_globals", "traced_keys", "seen"),
+    [
+        ([("a", 1)], ["a"], ["a"]),  # pairs: dict.update accepts them, so runpy does
+        (iter([("b", 2)]), [], ["b"]),  # a one-shot iterator is not read for the trace
+    ],
+)
+def test_init_globals_that_are_not_a_mapping(tree, init_globals, traced_keys, seen):
+    tree({"ig_pairs.py": "seen = sorted(k for k in globals() if not k.startswith('__'))"})
+    with tracing() as tracer:
+        result = runpy_ref.run_module("ig_pairs", init_globals=init_globals)
+    assert result["seen"] == seen
+    assert tracer.events[0].data["init_globals"] == traced_keys
+    plan = next(e for e in tracer.events if e.event == "globals_built")
+    assert plan.data["kept"] == traced_keys
+
+
+@pytest.mark.parametrize(
+    ("init_globals", "message"),
+    [(5, "'int' object is not iterable"),
+     ([1], "cannot convert dictionary update sequence element #0 to a sequence")],
+)
+def test_init_globals_that_update_rejects_fail_as_in_cpython(tree, init_globals, message):
+    tree({"ig_bad.py": ""})
+    with tracing(), pytest.raises(TypeError) as info:
+        runpy_ref.run_module("ig_bad", init_globals=init_globals)
+    assert str(info.value) == message
+
+
+def test_run_code_with_something_that_is_not_a_spec_is_traced():
+    class NotASpec:
+        def __repr__(self):
+            return "<NotASpec>"
+
+        @property
+        def name(self):
+            raise RuntimeError("no name")
+
+        loader = origin = cached = parent = None
+
+    with tracing() as tracer:
+        result = runpy_ref._run_code(compile("", "f", "exec"), {}, None, "m", NotASpec())
+    assert isinstance(result["__spec__"], NotASpec)
+    plan = next(e for e in tracer.events if e.event == "globals_built")
+    assert plan.data["specials"]["__spec__"] == "<NotASpec>"

@@ -258,6 +258,19 @@ def test_plain_subclasses_of_scalars_become_exact_types():
     assert [type(x) for x in out] == [str, int, float]
 
 
+def test_plain_subclasses_of_containers_become_lists_and_dicts():
+    import collections
+
+    Point = collections.namedtuple("Point", "x y")
+
+    class L(list):
+        pass
+
+    out = plain([Point(1, 2), L(["a"]), collections.OrderedDict(k=1)])
+    assert out == [[1, 2], ["a"], {"k": 1}]
+    assert [type(x) for x in out] == [list, list, dict]
+
+
 # -- deterministic paths -------------------------------------------------------------
 
 
@@ -294,8 +307,17 @@ def test_relative_names_the_interpreter_python(tmp_path):
     assert plain(message) == message
 
 
+def test_runpy_ref_files_outside_the_root_are_named_runpy_ref(tmp_path):
+    own = os.path.join(os.path.dirname(os.path.abspath(runpy_ref.__file__)), "__main__.py")
+    assert plain(own, relative_to=str(tmp_path)) == "<runpy_ref>/__main__.py"
+    assert plain(f"<module 'runpy_ref.__main__' from '{own}'>", relative_to=str(tmp_path)) == (
+        "<module 'runpy_ref.__main__' from '<runpy_ref>/__main__.py'>"
+    )
+
+
 def test_no_root_no_rewrite():
     assert plain("<object at 0xdeadbeef> /tmp/x") == "<object at 0xdeadbeef> /tmp/x"
+    assert trace._relative("/tmp/x at 0x1234", None) == "/tmp/x at 0x1234"
 
 
 # -- events and records ------------------------------------------------------------
@@ -375,6 +397,15 @@ def test_emit_stage_override_and_timing():
     deterministic = Tracer(deterministic=True, root="/")
     deterministic.emit(records.ParentImported("p", "p.m"))
     assert deterministic.events[0].time_ms is None
+
+
+def test_tracer_repr_names_its_settings_not_its_events(tmp_path):
+    tracer = Tracer(deterministic=True, root=str(tmp_path), profile=PROFILES["3.12"])
+    tracer.emit(records.ParentImported("p", "p.m"))
+    assert repr(tracer) == (
+        f"Tracer(sinks=(), deterministic=True, root={str(tmp_path)!r}, profile='3.12', keep=True, "
+        "1 events kept)"
+    )
 
 
 def test_keep_false_delivers_without_keeping():
