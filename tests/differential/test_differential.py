@@ -59,6 +59,7 @@ def _assert_same(std: Any, ref: Any, **names: str) -> None:
 def test_interpreter_present(version: str) -> None:
     """Every supported version must be tested; a missing one is reported, never silent."""
     if _FOUND[version]:
+        assert os.access(_FOUND[version], os.X_OK), _FOUND[version]
         return
     message = f"CPython {version} not found: the differential scenarios did NOT run on it"
     if os.environ.get("RUNPY_REF_REQUIRE_ALL_PYTHONS") == "1":
@@ -112,6 +113,21 @@ def test_documented_deviation_code_deletes_its_temporary_module(
     assert ref["result"]["kind"] == "dict" and "__name__" in ref["result"]["keys"]
     for key in ("snaps", "warnings", "after"):
         _assert_same(std[key], ref[key])
+
+
+@pytest.mark.parametrize("version", AVAILABLE)
+def test_observations_are_fine_grained_enough_to_differ(lab: Lab, version: str) -> None:
+    """Guard against vacuous equality: scenarios that differ in one detail observe differently."""
+    std = lab.result(version, "api", "runpy")
+    pairs = {
+        ("rm-module", "rm-module-alter-sys"): "sys.argv[0] and sys.modules during the run",
+        ("rp-file", "rp-file-absolute"): "__file__ as given",
+        ("rp-directory", "rp-zip"): "the __main__ that ran",
+        ("rm-missing", "rm-relative-name"): "the error message",
+        ("rm-package", "rm-package-alter-sys"): "the identity of the returned dict",
+    }
+    for (a, b), what in pairs.items():
+        assert std[a] != std[b], f"{a} and {b} should differ in {what}"
 
 
 def test_api_scenarios_are_all_compared(lab: Lab) -> None:
