@@ -29,17 +29,12 @@ pytestmark = pytest.mark.usefixtures("clean_sys")
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "conformance" / "catalogue" / "behaviours.json"
-DRAFT = Path("/work/shared/reference/behaviours.md")
 ID_PATTERN = re.compile(r"\b(?:G|RM|RP|CLI|ERR)-\d{2,}\b")
 
 
 def catalogue_ids() -> set[str]:
-    """IDs from the catalogue (JSON), else from the shared draft table."""
-    if CATALOGUE.exists():
-        return {entry["id"] for entry in json.loads(CATALOGUE.read_text(encoding="utf-8"))["entries"]}
-    if DRAFT.exists():  # pragma: no cover - only before the catalogue exists
-        return set(re.findall(r"^\|\s*\**((?:G|RM|RP|CLI|ERR)-\d+)", DRAFT.read_text(), re.M))
-    pytest.skip("no behaviour catalogue available")  # pragma: no cover
+    """IDs of the behaviour catalogue."""
+    return {entry["id"] for entry in json.loads(CATALOGUE.read_text(encoding="utf-8"))["entries"]}
 
 
 class LoudRepr:
