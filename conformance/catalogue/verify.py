@@ -11,7 +11,13 @@ missing ones are reported and skipped.  Exit status 1 if anything differs.
 This script deliberately does not import runpy_ref: the probes exercise the
 real runpy of each interpreter.
 """
-import argparse, collections, glob, os, re, subprocess, sys
+import argparse
+import collections
+import glob
+import os
+import re
+import subprocess
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EVIDENCE = os.path.join(HERE, "evidence")
@@ -40,9 +46,11 @@ def run_all(versions):
             env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
             p = subprocess.run([exe, "-B", os.path.join(EVIDENCE, probe)], capture_output=True,
                                text=True, cwd="/", env=env, timeout=600)
-            lines = [l for l in p.stdout.splitlines() if " = " in l]
+            lines = [line for line in p.stdout.splitlines() if " = " in line]
             # stderr noise (e.g. warnings printed by the interpreter) is kept, marked
-            lines += ["!stderr " + re.sub(r"/\S*/rp(cat|cli)\w+", "<T>", l) for l in p.stderr.splitlines()]
+            lines += [
+                "!stderr " + re.sub(r"/\S*/rp(cat|cli)\w+", "<T>", line) for line in p.stderr.splitlines()
+            ]
             if p.returncode:
                 lines.append("!exit status %d" % p.returncode)
             blocks.append("### %s (%s) probe=%s\n%s\n" % (ver, full, probe, "\n".join(lines)))
@@ -78,7 +86,11 @@ def print_table(text):
                 print("    %-28s %s" % (",".join(vers), val))
 
 
-REFERENCE = "/work/shared/reference"
+# The doc texts live in the project's shared folder, beside the checkout.
+REFERENCE = os.environ.get(
+    "RUNPY_REF_REFERENCE",
+    os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "shared", "reference"),
+)
 FIELDS = ["id", "section", "title", "summary", "documented", "doc", "implemented", "observed",
           "disagreements", "sources", "corrections", "notes"]
 SECTIONS = {"G": "general", "RM": "run_module", "RP": "run_path", "CLI": "cli", "ERR": "errors"}
@@ -86,10 +98,14 @@ SECTIONS = {"G": "general", "RM": "run_module", "RP": "run_path", "CLI": "cli", 
 
 def lint():
     """Structural checks of behaviours.json; anchor phrases must occur in their files."""
-    import json, re
+    import json
+    import re
     data = json.load(open(os.path.join(HERE, "behaviours.json"), encoding="utf-8"))
     problems, seen = [], set()
-    squash = lambda s: re.sub(r"\s+", " ", s).strip()
+
+    def squash(text):
+        return re.sub(r"\s+", " ", text).strip()
+
     versions = data["versions"]
     for e in data["entries"]:
         eid = e.get("id", "?")
@@ -111,11 +127,14 @@ def lint():
             if not (o in ("holds", "n/a") or o.startswith("differs: ")):
                 problems.append("%s: observed[%s] = %r" % (eid, v, o))
         if e["documented"] != bool(e["doc"]["anchors"]):
-            problems.append("%s: documented=%s but %d anchors" % (eid, e["documented"], len(e["doc"]["anchors"])))
+            count = len(e["doc"]["anchors"])
+            problems.append("%s: documented=%s but %d anchors" % (eid, e["documented"], count))
         for a in e["doc"]["anchors"]:
             if a["file"]:
                 path = os.path.join(REFERENCE, a["file"])
-                if os.path.exists(path) and squash(a["phrase"]) not in squash(open(path, encoding="utf-8").read()):
+                if not os.path.exists(path):
+                    problems.append("%s: doc text %s not found under %s" % (eid, a["file"], REFERENCE))
+                elif squash(a["phrase"]) not in squash(open(path, encoding="utf-8").read()):
                     problems.append("%s: phrase %r not in %s" % (eid, a["phrase"], a["file"]))
             if len(a["phrase"].split()) > 10:
                 problems.append("%s: phrase longer than ten words" % eid)
