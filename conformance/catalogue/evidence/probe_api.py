@@ -58,7 +58,7 @@ def err(fn):
     try:
         fn()
         return "no error"
-    except BaseException as e:  # noqa
+    except BaseException as e:
         return "%s: %s" % (type(e).__name__, norm(e))
 
 
