@@ -1,0 +1,216 @@
+"""The grader's rarer paths: broken imports, other threads, a missing or broken suite, reports.
+
+The conformance part is exercised for real by ``test_ex_grading.py`` (every
+reference solution passes its cases).  Here the suite's *harness* is
+replaced where the point is how the grader copes with what a harness says:
+a checkout without ``conformance/``, one whose harness prints no JSON, one
+that hangs, and canned records (a case the reference fails too, a crash).
+The stand-in harness is a real ``python -m conformance`` run in a child
+process from a temporary checkout, found through ``suite.project_root``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runpy_ref.exercises import exercise, feedback, suite, transcripts
+from runpy_ref.exercises.feedback import Failure, Report, quote, show
+from runpy_ref.exercises.grader import _suite_failure, check, load_student
+
+HARNESS = '''\
+import json, sys, time
+from pathlib import Path
+
+canned = json.loads((Path(__file__).parent / "canned.json").read_text())
+args = sys.argv[1:]
+if canned.get("sleep"):
+    time.sleep(canned["sleep"])
+if canned.get("garbage"):
+    print("Traceback (most recent call last):\\nHarnessError: something broke")
+elif args[0] == "list":
+    print(json.dumps({"cases": canned["cases"]}))
+else:
+    print(json.dumps({"records": canned["records"][args[args.index("--module") + 1]]}))
+'''
+
+
+def fake_checkout(root: Path, monkeypatch: pytest.MonkeyPatch, **canned: Any) -> Path:
+    package = root / "conformance"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__main__.py").write_text(HARNESS, encoding="utf-8")
+    (package / "canned.json").write_text(json.dumps(canned), encoding="utf-8")
+    monkeypatch.setattr(suite, "project_root", lambda: root)
+    return root
+
+
+def test_an_import_that_raises_is_shown_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "06_restore.py"
+    path.write_text("import os\n\ndef helper():\n    return {}['key']\n\nhelper()\n", encoding="utf-8")
+    module, failure = load_student(path, exercise(6))
+    assert module is None and failure is not None
+    assert failure.kind == "load" and failure.title == "importing 06_restore.py raised KeyError: 'key'"
+    assert failure.detail == ["at 06_restore.py:6 in <module>: helper()",
+                              "at 06_restore.py:4 in helper: return {}['key']"]
+
+
+def test_a_stray_exit_at_import_is_the_students_bug(tmp_path: Path) -> None:
+    path = tmp_path / "06_restore.py"
+    path.write_text("import sys\nsys.exit('bye')\n", encoding="utf-8")
+    report = check(exercise(6), path, conformance=False)
+    assert not report.ok and report.passed == []
+    assert "importing 06_restore.py raised SystemExit: bye" in report.render()
+    assert "at 06_restore.py:2 in <module>: sys.exit('bye')" in report.render()
+
+
+def test_grading_from_another_thread_runs_without_a_time_limit() -> None:
+    reports: list[Report] = []
+    worker = threading.Thread(target=lambda: reports.append(
+        check(exercise(6), exercise(6).solution_path(), conformance=False)))
+    worker.start()
+    worker.join(120)
+    assert len(reports) == 1 and reports[0].ok, reports and reports[0].render()
+
+
+def test_a_checkout_without_the_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(suite, "project_root", lambda: tmp_path)
+    assert not suite.available()
+    report = check(exercise(6), exercise(6).solution_path())
+    assert not report.ok
+    assert report.failures[-1].kind == "harness"
+    assert report.failures[-1].title == "the conformance suite is not in this checkout"
+    assert "use --no-conformance" in report.render()
+
+
+def test_a_harness_that_prints_no_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_checkout(tmp_path, monkeypatch, garbage=True)
+    report = check(exercise(6), exercise(6).solution_path())
+    assert not report.ok
+    assert report.failures[-1].kind == "harness"
+    assert report.failures[-1].title == ("python -m conformance list gave no JSON: "
+                                         "Traceback (most recent call last): | HarnessError: something broke")
+    with pytest.raises(suite.SuiteError, match="gave no JSON report: Traceback"):
+        suite.run([suite.STUDENT], tmp_path, ["A-1"])
+
+
+def test_no_cases_means_no_harness_run(tmp_path: Path) -> None:
+    assert suite.run([suite.STUDENT], tmp_path, []) == []
+
+
+def test_a_harness_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_checkout(tmp_path, monkeypatch, sleep=60)
+    with pytest.raises(suite.SuiteError, match="did not finish within 1s"):
+        suite.run([suite.STUDENT], tmp_path, ["A-1"], timeout=1.0)
+
+
+def test_no_case_for_the_exercise_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_checkout(tmp_path, monkeypatch, cases=[{"id": "X-1", "behaviours": ["NOT-AN-ID"]}],
+                  records={suite.STUDENT: [], suite.REFERENCE: []})
+    report = check(exercise(6), exercise(6).solution_path())
+    assert report.ok
+    assert report.notes == ["the conformance suite has no case for this exercise's behaviours yet"]
+    text = report.render()
+    assert "PASS: all" in text and "  note: the conformance suite has no case" in text
+
+
+def test_only_cases_the_reference_passes_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cited = exercise(6).behaviours[0]
+    cases = [{"id": f"C-{n}", "behaviours": [cited]} for n in range(1, 5)]
+    student = [
+        {"case": "C-1", "status": "PASS"},
+        {"case": "C-2", "status": "SKIP"},
+        {"case": "C-3", "status": "FAIL", "group": "run_module", "title": "argv is restored",
+         "behaviours": [cited], "mismatches": [{"path": "argv", "expected": ["a"], "observed": ["b"]}]},
+        {"case": "C-4", "status": "FAIL", "group": "run_module", "title": "reference fails too"},
+    ]
+    reference = [{"case": "C-3", "status": "PASS"}, {"case": "C-4", "status": "FAIL"}]
+    fake_checkout(tmp_path, monkeypatch, cases=cases,
+                  records={suite.STUDENT: student, suite.REFERENCE: reference})
+    report = check(exercise(6), exercise(6).solution_path())
+    assert not report.ok
+    assert "conformance C-1" in report.passed and "conformance C-2" not in report.passed
+    assert [f.title for f in report.failures] == ["case C-3 (FAIL): argv is restored"]
+    assert report.notes == ["conformance case C-4 not counted: the reference gives FAIL there too"]
+    failure = report.failures[0]
+    assert (failure.expected, failure.actual) == ("['a']", "['b']")
+    assert "argv: expected ['a'], actual ['b']" in failure.detail
+    assert "note: conformance case C-4 not counted" in report.render()
+
+
+def test_a_crashed_case_shows_the_exception_or_the_stderr() -> None:
+    raised = _suite_failure({"case": "E-2", "status": "CRASH", "group": "errors", "reason": "child died",
+                             "observed": {"exception": {"type": "ImportError", "message": "no shim"}}})
+    assert raised.detail[:2] == ["harness says: child died", "ImportError: no shim"]
+    assert raised.expected == raised.actual == ""
+    assert raised.detail[-1].startswith("the case is in conformance/cases/errors/ (id E-2)")
+    printed = _suite_failure({"case": "E-3", "status": "CRASH", "group": "errors", "reason": "exit 1",
+                              "observed": {"stderr": "Traceback:\n  line\nA\nB\nValueError: x\n"}})
+    assert printed.detail[1] == "stderr: A | B | ValueError: x"
+    silent = _suite_failure({"case": "E-4", "status": "CRASH", "group": "errors", "observed": {}})
+    assert silent.detail == ["the case is in conformance/cases/errors/ (id E-4); "
+                             "conformance/INTERPRETING.md explains its fields"]
+
+
+def test_a_long_report_lists_eleven_others_then_counts() -> None:
+    report = Report(3, "build_globals", "mine.py", hint="")
+    report.passed.append("load")
+    report.failures.extend(Failure("scenario", f"scenario {n}") for n in range(15))
+    text = report.render()
+    assert text.startswith("exercise 3: build_globals\nfile: mine.py\nNOT YET: 15 of 16 checks fail.")
+    # the first failure in full, the next eleven by title, then a count: 1 + 11 + 3 == 15
+    assert "  - scenario: scenario 1\n" in text
+    assert "  - scenario: scenario 11\n  ... and 3 more\n" in text and "scenario 12" not in text
+    assert text.endswith("... and 3 more\n"), "no hint line when there is no hint"
+    data = report.as_dict()
+    assert data["ok"] is False and len(data["failures"]) == 15 and data["passed"] == ["load"]
+    assert data["failures"][0] == {"kind": "scenario", "title": "scenario 0", "behaviours": [],
+                                   "expected": "", "actual": "", "detail": []}
+
+
+def test_quotes_for_every_kind_of_catalogue_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert quote("ZZ-99") == "ZZ-99 (not in the catalogue)"
+    entries = {
+        "A-1": {"summary": "anchored", "doc": {"anchors": ["D3.13 runpy", {"doc": "D3.12", "anchor": "x"},
+                                                        {"doc": "D3.13", "anchor": "y", "phrase": "never"}]}},
+        "A-2": {"title": "since", "documented": True, "doc": {"since": "3.4"}},
+        "A-3": {"summary": "documented", "documented": True},
+        "A-4": {"summary": "observed"},
+    }
+    monkeypatch.setattr(feedback, "_catalogue", lambda: entries)
+    assert quote("A-1") == 'A-1: anchored (docs: D3.12 x; D3.13 y: "never")'
+    assert quote("A-2") == "A-2: since (documented since Python 3.4)"
+    assert quote("A-3") == "A-3: documented (documented)"
+    assert quote("A-4") == "A-4: observed (not documented: observed CPython behaviour)"
+    entries["A-5"] = {"summary": "plain", "doc": {"anchors": ["D2.7 runpy"]}}
+    assert quote("A-5") == "A-5: plain (docs: D2.7 runpy)"
+
+
+def test_no_catalogue_file_means_no_quotes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feedback, "project_root", lambda: tmp_path)
+    assert feedback._catalogue.__wrapped__() == {}
+    (tmp_path / "conformance" / "catalogue").mkdir(parents=True)
+    (tmp_path / "conformance" / "catalogue" / "behaviours.json").write_text("{", encoding="utf-8")
+    assert feedback._catalogue.__wrapped__() == {}
+
+
+def test_show_marks_an_absent_key() -> None:
+    assert feedback.first_difference({"a": 1}, {}) == ("a", 1, feedback._MISSING)
+    assert show(feedback._MISSING) == "<absent>"
+    assert show("x" * 400) == repr("x" * 400)[:300] + "..."
+
+
+def test_transcript_markers_and_commands_are_checked(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.md"
+    lesson.write_text("# L\n\n<!-- transcript -->\n```python\nprint()\n```\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"lesson.md:3: <!-- transcript --> must be followed by a ```con"):
+        transcripts.find(lesson)
+    lesson.write_text("# L\n\n<!-- transcript -->\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="must be followed by"):
+        transcripts.find(lesson)
+    with pytest.raises(ValueError, match="a transcript command must start with 'python': 'ls -l'"):
+        transcripts.run_command("ls -l")
