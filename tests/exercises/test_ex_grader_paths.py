@@ -12,15 +12,19 @@ process from a temporary checkout, found through ``suite.project_root``.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
+import runpy_ref
 from runpy_ref.exercises import exercise, feedback, suite, transcripts
 from runpy_ref.exercises.feedback import Failure, Report, quote, show
 from runpy_ref.exercises.grader import _suite_failure, check, load_student
+from runpy_ref.exercises.scenarios import SCENARIOS, materialise, observe
 
 HARNESS = '''\
 import json, sys, time
@@ -214,3 +218,53 @@ def test_transcript_markers_and_commands_are_checked(tmp_path: Path) -> None:
         transcripts.find(lesson)
     with pytest.raises(ValueError, match="a transcript command must start with 'python': 'ls -l'"):
         transcripts.run_command("ls -l")
+
+
+def test_a_stale_fixture_module_does_not_answer_for_the_fixture(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``top`` already imported in the grader's process is hidden for the run and given back after."""
+    root = tmp_path / "fixture"
+    root.mkdir()
+    materialise(root)
+    stale = ModuleType("top")
+    monkeypatch.setitem(sys.modules, "top", stale)
+    obs, _ = observe(SCENARIOS[0], runpy_ref, root)
+    assert SCENARIOS[0].id == "rm-top"
+    assert obs["outcome"] == "returned" and obs["globals"]["__name__"] == "top"
+    assert obs["globals"]["__file__"] == "<root>/top.py"
+    assert sys.modules["top"] is stale
+
+
+def test_ctrl_c_in_a_students_code_stops_the_grading(tmp_path: Path) -> None:
+    class Interrupted:
+        def __getattr__(self, name: str) -> Any:
+            def call(*args: Any, **kwargs: Any) -> Any:
+                sys.argv.append("changed by the student")
+                raise KeyboardInterrupt
+
+            return call
+
+    root = tmp_path / "fixture"
+    root.mkdir()
+    materialise(root)
+    argv, path = list(sys.argv), list(sys.path)
+    with pytest.raises(KeyboardInterrupt):
+        observe(SCENARIOS[0], Interrupted(), root)
+    assert sys.argv == argv and sys.path == path
+
+
+def test_an_argv_that_contains_itself_is_reported_not_raised(tmp_path: Path) -> None:
+    """Observing such an argv recurses without end; the grader names that instead of crashing."""
+    item = exercise(4)
+    old = "        saved, sys.argv[:] = list(sys.argv), change.values"
+    source = item.solution_path().read_text(encoding="utf-8")
+    assert source.count(old) == 1
+    path = tmp_path / item.filename
+    path.write_text(source.replace(old, old.replace("change.values", "[*change.values, sys.argv]")),
+                    encoding="utf-8")
+    argv = list(sys.argv)
+    report = check(item, path, conformance=False)
+    assert sys.argv == argv
+    assert not report.ok
+    assert "actual:   raised RecursionError escaped the sandbox" in report.render()
+    assert {f.kind for f in report.failures} == {"scenario"}
