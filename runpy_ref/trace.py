@@ -240,7 +240,7 @@ def plain(value: Any, *, relative_to: str | None = None, limit: int = REPR_LIMIT
     return _convert(value, relative_to or None, limit)
 
 
-def _convert(v: Any, root: str | None, limit: int) -> Any:
+def _convert(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
     """:func:`plain` for one value; the common exact types are tested first, cheaply."""
     kind = type(v)
     if kind is str:  # the commonest case: names, paths, messages
@@ -250,9 +250,9 @@ def _convert(v: Any, root: str | None, limit: int) -> Any:
     if v is None or v is True or v is False:
         return v
     if kind is dict:
-        return _convert_dict(v, root, limit)
+        return _convert_dict(v, root, limit, depth)
     if kind is list or kind is tuple:
-        return _convert_list(v, root, limit)
+        return _convert_list(v, root, limit, depth)
     if isinstance(v, int):
         number = int.__int__(v)
         return number if number.bit_length() <= _INT_BITS else f"<int of {number.bit_length()} bits>"
@@ -262,28 +262,34 @@ def _convert(v: Any, root: str | None, limit: int) -> Any:
     if isinstance(v, str):
         return _convert(str.__str__(v), root, limit)
     if isinstance(v, (list, tuple)):
-        return _convert_list(v, root, limit)
+        return _convert_list(v, root, limit, depth)
     if isinstance(v, dict):
-        return _convert_dict(v, root, limit)
+        return _convert_dict(v, root, limit, depth)
     try:
         return _describe(v, root, limit)
     except Exception:  # a hostile __getattr__ (hasattr lets non-AttributeErrors through)
         return _convert(_repr_text(v), root, limit)
 
 
-def _convert_list(v: Any, root: str | None, limit: int) -> list[Any]:
+def _convert_list(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
     """A list or tuple, cut after ``LIST_LIMIT`` items with a marker saying how many there were."""
-    items = [_convert(item, root, limit) for item in v[:LIST_LIMIT]]
+    if depth >= DEPTH_LIMIT:  # also what stops a list that contains itself
+        return f"<{type(v).__name__} nested deeper than {DEPTH_LIMIT}>"
+    items = [_convert(item, root, limit, depth + 1) for item in v[:LIST_LIMIT]]
     if len(v) > LIST_LIMIT:
         items.append(f"...<{len(v)} items>")
     return items
 
 
-def _convert_dict(v: Any, root: str | None, limit: int) -> dict[str, Any]:
+def _convert_dict(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
     """A dict with text keys, cut after ``LIST_LIMIT`` items like a list."""
+    if depth >= DEPTH_LIMIT:
+        return f"<{type(v).__name__} nested deeper than {DEPTH_LIMIT}>"
     items = v.items() if len(v) <= LIST_LIMIT else list(v.items())[:LIST_LIMIT]
     out = {
-        _convert(k if isinstance(k, str) else _repr_text(k), root, limit): _convert(item, root, limit)
+        _convert(k if isinstance(k, str) else _repr_text(k), root, limit): _convert(
+            item, root, limit, depth + 1
+        )
         for k, item in items
     }
     if len(v) > LIST_LIMIT:
@@ -301,6 +307,9 @@ def _describe(v: Any, root: str | None, limit: int) -> Any:
         return f"<{type(v).__qualname__}>"
     return _convert(_repr_text(v), root, limit)  # modules, paths, bytes, anything else: bounded once
 
+
+DEPTH_LIMIT = 8
+"""Containers nested deeper are described, not walked (a list may contain itself)."""
 
 _INT_BITS = 1024
 """Larger ints are described, not written: ``str()`` of a huge int raises on 3.11+."""

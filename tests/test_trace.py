@@ -537,3 +537,20 @@ def test_every_record_class_names_a_known_event_and_its_stage():
 
 def test_every_event_name_has_a_record_class():
     assert {cls.EVENT for cls in record_classes()} == set(EVENTS)
+
+
+def test_plain_stops_at_containers_that_contain_themselves():
+    # repr() prints [...] for a self-containing list; plain() must not recurse
+    # until RecursionError (that would break the traced run).
+    looped: list = [1]
+    looped.append(looped)
+    converted = trace.plain(looped)
+    depth = 0
+    while isinstance(converted, list):
+        assert converted[0] == 1
+        converted, depth = converted[1], depth + 1
+    assert depth == trace.DEPTH_LIMIT
+    assert converted == f"<list nested deeper than {trace.DEPTH_LIMIT}>"
+    mapping: dict = {}
+    mapping["self"] = mapping
+    assert json.dumps(trace.plain(mapping))  # strict JSON, however deep

@@ -230,7 +230,7 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
                 obs, events = observe(scenario, api, root, factory if traced else None)
         except NotImplementedError as exc:
             obs, events = {"outcome": "raised", "error": f"NotImplementedError: {exc}"}, None
-        except RecursionError:
+        except RecursionError:  # pragma: no cover - defensive: observing must never crash the grader
             obs, events = {"outcome": "raised", "error": "RecursionError escaped the sandbox"}, None
         unwritten = _unwritten(obs.get("~stderr", "") + str(obs.get("error", "")), item, path)
         if unwritten is not None:
