@@ -8,12 +8,12 @@ student can read a run like a story and look each step up in the docs.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable
-from typing import IO, Any
-
 from .trace import Event
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # names for annotations only: typing and re would cost every traced start-up
+    from collections.abc import Callable
+    from typing import IO, Any
 
 __all__ = ["JsonLinesSink", "ListSink", "TextSink", "describe", "render_text"]
 
@@ -24,8 +24,10 @@ def _q(value: Any) -> str:
 
 def _count(items: list[Any]) -> int:
     """The length of a list before plain() cut it (its last item says so)."""
-    marker = re.fullmatch(r"\.\.\.<(\d+) items>", str(items[-1]))
-    return int(marker.group(1)) if marker else len(items)
+    last = str(items[-1])
+    if last.startswith("...<") and last.endswith(" items>") and last[4:-7].isdigit():
+        return int(last[4:-7])
+    return len(items)
 
 
 def _run_started(d: dict[str, Any]) -> tuple[str, str]:
@@ -164,28 +166,106 @@ class TextSink:
         self.stream.flush()
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-"""One encoder for every line: ``json.dumps`` with an option builds a new one per call."""
+class _JsonWriter:
+    """Plain data to JSON text, with one encoder built once and reused for every line.
+
+    ``json.JSONEncoder.encode`` builds a new C encoder on every call, which
+    costs a traced run more than writing its lines; and ``import json``
+    imports ``re`` (for its decoder), which on 3.13 is most of the start-up
+    of ``python -m runpy_ref --trace-format json``.  So the sink asks
+    ``_json``, the C module behind :mod:`json`, for one encoder with json's
+    default separators, and imports :mod:`json` itself only where ``_json``
+    is missing.  The text is the same either way.  ``ascii_only`` escapes
+    every non-ASCII character, for streams that cannot encode them.
+    """
+
+    def __init__(self, ascii_only: bool = False) -> None:
+        self._words: dict[tuple[str, str, tuple[str, ...]], str] = {}
+        try:
+            from _json import encode_basestring, encode_basestring_ascii, make_encoder
+        except ImportError:  # other Pythons: the json module, at its own pace
+            import json
+
+            self.value = json.JSONEncoder(ensure_ascii=ascii_only).encode
+            self.text = self.value
+            return
+        self.text = encode_basestring_ascii if ascii_only else encode_basestring
+        # (markers, default, quote, indent, key_sep, item_sep, sort_keys, skipkeys, allow_nan): no
+        # circularity or nan checks, because plain() has removed cycles, live objects and nan already.
+        encoder = make_encoder(None, None, self.text, None, ": ", ", ", False, False, True)
+        self.value = lambda value: "".join(encoder(value, 0))
+
+    def event_line(self, event: Event) -> str:
+        """``event.as_dict()`` as one line; the envelope's fixed keys are written directly."""
+        seq, run, parent, depth, stage, name, ids, data, time_ms = event
+        words = self._words.get((stage, name, ids))
+        if words is None:
+            words = self._stage_event_behaviours(stage, name, ids)
+        return _EVENT_LINE % (
+            seq, run, "null" if parent is None else int(parent), int(depth), words, self.value(data),
+            "" if time_ms is None else ', "time_ms": ' + repr(float(time_ms)),
+        )
+
+    def _stage_event_behaviours(self, stage: str, name: str, ids: tuple[str, ...]) -> str:
+        """The middle of the envelope, from a small vocabulary: written once, then looked up."""
+        text = self.text
+        words = '"stage": %s, "event": %s, "behaviours": [%s]' % (
+            text(stage), text(name), ", ".join([text(item) for item in ids])
+        )
+        if len(self._words) < 1024:  # a closed vocabulary; the bound is for exotic callers
+            self._words[(stage, name, ids)] = words
+        return words
+
+
+_EVENT_LINE = '{"seq": %d, "run": %d, "parent": %s, "depth": %d, %s, "data": %s%s}\n'
+_JSON = _JsonWriter()
+_ascii_json: _JsonWriter | None = None
+
+
+def _ascii_writer() -> _JsonWriter:
+    """The writer that escapes every non-ASCII character (made when first needed)."""
+    global _ascii_json
+    if _ascii_json is None:
+        _ascii_json = _JsonWriter(ascii_only=True)
+    return _ascii_json
 
 
 class JsonLinesSink:
-    """A header record, then one JSON object per event (schema in runpy_ref/schema)."""
+    """A header record, then one JSON object per event (schema in runpy_ref/schema).
+
+    On a line-buffered stream (a terminal, ``sys.stderr``) each line is
+    written as its event happens, so the trace of a program that dies
+    mid-run still shows how far it got.  Any other stream (a trace file)
+    buffers its writes anyway, so there the sink hands over a run's lines
+    in one ``write`` when the outermost run ends, and the rest when tracing
+    ends: one call per run instead of one per event.
+    """
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
+        self._lines: list[tuple[str, Event]] = []
+        self._per_line = bool(getattr(stream, "line_buffering", False))
 
     def header(self, header: dict[str, Any]) -> None:
-        self._write(header)
+        _write_line(self.stream, _JSON.value(header) + "\n", lambda: _ascii_writer().value(header) + "\n")
 
     def event(self, event: Event) -> None:
-        self._write(event.as_dict())
-
-    def _write(self, record: dict[str, Any]) -> None:
-        _write_line(self.stream, _ENCODER.encode(record) + "\n", lambda: json.dumps(record) + "\n")
+        self._lines.append((_JSON.event_line(event), event))
+        if self._per_line or (event[5] == "run_finished" and event[3] == 0):  # event.event, event.depth
+            self._write_pending()
 
     def flush(self) -> None:
         """Called once when tracing ends; lines are not flushed one by one."""
+        self._write_pending()
         self.stream.flush()
+
+    def _write_pending(self) -> None:
+        lines, self._lines = self._lines, []
+        try:
+            self.stream.write("".join([line for line, _ in lines]))
+        except UnicodeEncodeError:  # one line holds text the stream refuses: write them one by one
+            for line, event in lines:
+                _write_line(self.stream, line, lambda event=event: _ascii_writer().event_line(event))
 
 
 def _write_line(stream: IO[str], line: str, ascii_line: Callable[[], str]) -> None:

@@ -93,20 +93,39 @@ class Sink(Protocol):
     def event(self, event: Event) -> None: ...
 
 
-class Event(Frozen):
+def _field(index: int) -> Any:
+    """A read-only attribute for item ``index`` of a tuple-based record."""
+    return property(lambda record: tuple.__getitem__(record, index))
+
+
+class Event(Frozen, tuple):
     """One step of the story.
 
     ``run`` numbers the run (a ``run_module`` called from inside executed
     code starts run 2 with ``parent`` 1 and ``depth`` 1), ``seq`` orders all
     events of a trace, and ``behaviours`` names the catalogue entries the
     step implements.
+
+    An event is also a tuple of its fields in ``FIELDS`` order, like a
+    :func:`~collections.namedtuple`: a traced run makes one per step, and a
+    tuple is built in one call where a record with slots needs one call per
+    field.  A sink can unpack it in one step.
     """
 
     FIELDS = ("seq", "run", "parent", "depth", "stage", "event", "behaviours", "data", "time_ms")
-    __slots__ = FIELDS
+    __slots__ = ()
+    seq: int = _field(0)
+    run: int = _field(1)
+    parent: int | None = _field(2)
+    depth: int = _field(3)
+    stage: str = _field(4)
+    event: str = _field(5)
+    behaviours: tuple[str, ...] = _field(6)
+    data: dict[str, Any] = _field(7)
+    time_ms: float | None = _field(8)
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         seq: int,
         run: int,
         parent: int | None,
@@ -116,31 +135,28 @@ class Event(Frozen):
         behaviours: tuple[str, ...],
         data: dict[str, Any],
         time_ms: float | None = None,
-    ) -> None:
-        set_field(self, "seq", seq)
-        set_field(self, "run", run)
-        set_field(self, "parent", parent)
-        set_field(self, "depth", depth)
-        set_field(self, "stage", stage)
-        set_field(self, "event", event)
-        set_field(self, "behaviours", behaviours)
-        set_field(self, "data", data)
-        set_field(self, "time_ms", time_ms)
+    ) -> Event:
+        return tuple.__new__(cls, (seq, run, parent, depth, stage, event, behaviours, data, time_ms))
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     def as_dict(self) -> dict[str, Any]:
         """The event as one JSON Lines record (key order is part of the schema)."""
+        seq, run, parent, depth, stage, event, behaviours, data, time_ms = self
         out: dict[str, Any] = {
-            "seq": self.seq,
-            "run": self.run,
-            "parent": self.parent,
-            "depth": self.depth,
-            "stage": self.stage,
-            "event": self.event,
-            "behaviours": list(self.behaviours),
-            "data": self.data,
+            "seq": seq,
+            "run": run,
+            "parent": parent,
+            "depth": depth,
+            "stage": stage,
+            "event": event,
+            "behaviours": list(behaviours),
+            "data": data,
         }
-        if self.time_ms is not None:
-            out["time_ms"] = self.time_ms
+        if time_ms is not None:
+            out["time_ms"] = time_ms
         return out
 
 
@@ -159,25 +175,26 @@ class Record(Frozen):
     STAGE: str = ""
     BEHAVIOURS: tuple[str, ...] = ()
     UNTRACED: tuple[str, ...] = ()
+    TRACED: tuple[str, ...] = ()
+    """``FIELDS`` without ``UNTRACED``: the fields that become the event data (set per class)."""
 
     def behaviours(self) -> tuple[str, ...]:
         """Catalogue IDs for this instance; subclasses refine by content."""
         return self.BEHAVIOURS
 
     def payload(self) -> dict[str, Any]:
-        """Field name to value, before conversion to plain data."""
-        return {name: getattr(self, name) for name in self.traced_fields()}
+        """Field name to value, before conversion to plain data (a new dict at every call)."""
+        return {name: getattr(self, name) for name in self.TRACED}
 
     @classmethod
     def traced_fields(cls) -> tuple[str, ...]:
         """The names of the fields that become event data, in order."""
-        names = _TRACED_FIELDS.get(cls)
-        if names is None:  # worked out once per class: a traced run asks at every event
-            names = _TRACED_FIELDS[cls] = tuple([name for name in cls.FIELDS if name not in cls.UNTRACED])
-        return names
+        return cls.TRACED
 
-
-_TRACED_FIELDS: dict[type, tuple[str, ...]] = {}
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Worked out once per class, not at every event of a traced run.
+        super().__init_subclass__(**kwargs)
+        cls.TRACED = tuple([name for name in cls.FIELDS if name not in cls.UNTRACED])
 
 
 # -- plain data -------------------------------------------------------------
@@ -253,6 +270,8 @@ def _convert(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
         return _convert_dict(v, root, limit, depth)
     if kind is list or kind is tuple:
         return _convert_list(v, root, limit, depth)
+    if kind is _ModuleSpec:  # every traced run describes one
+        return _describe_spec(v, root, limit)
     if isinstance(v, int):
         number = int.__int__(v)
         return number if number.bit_length() <= _INT_BITS else f"<int of {number.bit_length()} bits>"
@@ -287,25 +306,36 @@ def _convert_dict(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
         return f"<{type(v).__name__} nested deeper than {DEPTH_LIMIT}>"
     items = v.items() if len(v) <= LIST_LIMIT else list(v.items())[:LIST_LIMIT]
     out = {
-        _convert(k if isinstance(k, str) else _repr_text(k), root, limit): _convert(
-            item, root, limit, depth + 1
-        )
-        for k, item in items
+        _plain_key(k, root, limit): _convert(item, root, limit, depth + 1) for k, item in items
     }
     if len(v) > LIST_LIMIT:
         out["..."] = f"...<{len(v)} items>"
     return out
 
 
+def _plain_key(key: Any, root: str | None, limit: int) -> str:
+    """A dict key as text: most keys are short names, which need no work at all."""
+    if type(key) is str and root is None and len(key) <= limit:
+        return key
+    return _convert(key if isinstance(key, str) else _repr_text(key), root, limit)
+
+
 def _describe(v: Any, root: str | None, limit: int) -> Any:
     """A live object as a short description: specs, code objects, loaders; else its repr."""
-    if hasattr(v, "submodule_search_locations") and hasattr(v, "origin"):
+    kind = type(v)
+    if kind is _ModuleSpec:
         return _describe_spec(v, root, limit)
-    if isinstance(v, types.CodeType):
+    if kind is types.CodeType:
         return f"<code {v.co_name} from {_convert(v.co_filename, root, limit)}>"
-    if type(v).__name__.endswith(("Loader", "Importer", "importer")):
-        return f"<{type(v).__qualname__}>"
+    if kind.__name__.endswith(("Loader", "Importer", "importer")):  # before the duck test: cheaper
+        return f"<{kind.__qualname__}>"
+    if hasattr(v, "submodule_search_locations") and hasattr(v, "origin"):  # a spec of another class
+        return _describe_spec(v, root, limit)
     return _convert(_repr_text(v), root, limit)  # modules, paths, bytes, anything else: bounded once
+
+
+_ModuleSpec = type(sys.__spec__)
+"""The import system's spec class; the duck test in :func:`_describe` accepts look-alikes too."""
 
 
 DEPTH_LIMIT = 8
@@ -380,7 +410,10 @@ class Tracer:
         self._seq = 0
         self._runs = 0
         self._stack: list[int] = []
-        self._t0 = time.perf_counter()
+        self._where = self._position()
+        self._root = self.root if deterministic else None  # paths are rewritten in deterministic mode only
+        self._deliver = [sink.event for sink in sinks]
+        self._t0 = _clock()
         self._broadcast("header", self.header())
 
     def __repr__(self) -> str:
@@ -410,35 +443,43 @@ class Tracer:
     def begin_run(self, record: Record) -> None:
         self._runs += 1
         self._stack.append(self._runs)
+        self._where = self._position()
         self.emit(record)
 
     def end_run(self, record: Record) -> None:
         self.emit(record)
         if self._stack:
             self._stack.pop()
+        self._where = self._position()
+
+    def _position(self) -> tuple[int, int | None, int]:
+        """``(run, parent, depth)``: the same for every event until a run begins or ends."""
+        runs = self._stack
+        if not runs:
+            return 0, None, 0
+        return runs[-1], runs[-2] if len(runs) > 1 else None, len(runs) - 1
 
     def emit(self, record: Record, stage: str | None = None) -> None:
         """Turn a decision record into an event and deliver it."""
         self._seq += 1
-        runs = self._stack
-        root = self.root if self.deterministic else None
-        # The payload's keys are field names, plain already: only the values need converting.
-        data = {name: _convert(value, root, REPR_LIMIT) for name, value in record.payload().items()}
-        elapsed = None if self.deterministic else round((time.perf_counter() - self._t0) * 1e3, 3)
-        event = Event(
-            self._seq,
-            runs[-1] if runs else 0,  # run
-            runs[-2] if len(runs) > 1 else None,  # parent
-            len(runs) - 1 if runs else 0,  # depth
-            stage or record.STAGE,
-            record.EVENT,
-            record.behaviours(),
-            data,
-            elapsed,
-        )
+        run, parent, depth = self._where
+        root = self._root
+        data = record.payload()  # a fresh dict: its values are converted to plain data in place
+        for name, value in data.items():
+            data[name] = _convert(value, root, REPR_LIMIT)
+        elapsed = None if self.deterministic else int((_clock() - self._t0) * 1e6) / 1e3  # whole µs
+        event = _new_event(Event, (  # Event(...), without the Python frame of its __new__
+            self._seq, run, parent, depth, stage or record.STAGE, record.EVENT, record.behaviours(), data, elapsed
+        ))
         if self.keep:
             self.events.append(event)
-        self._broadcast("event", event)
+        if self.sink_error is None:
+            for deliver in self._deliver:
+                try:
+                    deliver(event)
+                except Exception as exc:
+                    self.sink_error = exc
+                    return
 
     def flush(self) -> None:
         """Flush sinks that buffer (called when :func:`tracing` ends)."""
@@ -463,6 +504,10 @@ class Tracer:
             except Exception as exc:
                 self.sink_error = exc
                 return
+
+
+_clock = time.perf_counter
+_new_event = tuple.__new__
 
 
 _current: contextvars.ContextVar[Tracer | None] = contextvars.ContextVar(

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from runpy_ref import sinks
 from runpy_ref.sinks import JsonLinesSink, ListSink, TextSink, describe, render_text
 from runpy_ref.trace import EVENTS, Event, Tracer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 HEADER = {
     "schema": "runpy_ref.trace", "schema_version": 1, "runpy_ref": "0.1.0",
@@ -144,8 +149,35 @@ def test_json_lines_sink_header_then_events_flushed_once():
 
 def test_json_lines_keep_non_ascii_text():
     stream = io.StringIO()
-    JsonLinesSink(stream).event(ev("parent_imported", {"package": "päckage", "module": "m"}))
+    sink = JsonLinesSink(stream)
+    sink.event(ev("parent_imported", {"package": "päckage", "module": "m"}))
+    sink.flush()
     assert "päckage" in stream.getvalue()
+
+
+def test_json_lines_reach_a_file_a_run_at_a_time(tmp_path):
+    with open(tmp_path / "t.jsonl", "w") as stream:
+        sink = JsonLinesSink(stream)
+        sink.event(ev("run_started", {"api": "run_module"}, seq=1))
+        sink.event(ev("run_started", {"api": "run_module"}, seq=2, depth=1))
+        sink.event(ev("run_finished", {"api": "run_module"}, seq=3, depth=1))  # a nested run: not yet
+        assert stream.tell() == 0
+        sink.event(ev("run_finished", {"api": "run_module"}, seq=4))  # the outermost run ends
+        assert stream.tell() > 0
+        sink.event(ev("run_started", {"api": "run_path"}, seq=5))
+        written = stream.tell()
+        sink.flush()  # tracing ends: whatever is left
+        assert stream.tell() > written
+    lines = (tmp_path / "t.jsonl").read_text().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4, 5]
+
+
+def test_json_lines_reach_a_line_buffered_stream_at_once():
+    """stderr: the trace of a program that dies mid-run still shows how far it got."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", line_buffering=True)
+    JsonLinesSink(stream).event(ev("run_started", {"api": "run_module"}))
+    assert json.loads(raw.getvalue())["event"] == "run_started"
 
 
 def test_list_sink_keeps_everything():
@@ -169,7 +201,7 @@ def test_json_lines_on_a_strict_stream_escape_what_it_cannot_encode(encoding):
     event = ev("parent_imported", data)
     sink.event(event)
     sink.event(ev("parent_imported", {"plain": "next"}, seq=2))
-    stream.flush()
+    sink.flush()
     lines = stream.buffer.getvalue().decode(encoding).splitlines()
     assert [json.loads(line)["data"] for line in lines] == [data, {"plain": "next"}]
 
@@ -184,3 +216,54 @@ def test_text_on_a_strict_stream_escapes_what_it_cannot_encode():
         "  1 find_spec     found module 'p' at /tmp/\\udcff/p.py (SourceFileLoader) -- "
         "the import system located it; nothing has run yet\n"
     )
+
+
+JSON_VALUES = [
+    {"a": 1, "b": [True, False, None], "c": 1.5, "d": -7, "e": {"nested": ["x", "y"]}},
+    {"quote": 'say "hi"', "backslash": "C:\\temp", "control": "a\x00b\x1fc\nd\te", "sep": "\u2028"},
+    {"non_ascii": "päckage ✓ 😀", "surrogate": "/tmp/\udcff/x", "empty": "", "list": []},
+]
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+@pytest.mark.parametrize("value", JSON_VALUES)
+def test_the_json_writer_writes_what_json_dumps_writes(value, ascii_only):
+    """Byte for byte: the golden JSON Lines files and every reader rely on json's own text."""
+    writer = sinks._JsonWriter(ascii_only=ascii_only)
+    assert writer.value(value) == json.dumps(value, ensure_ascii=ascii_only)
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_without_the_c_accelerator_the_json_module_writes_the_same(monkeypatch, ascii_only):
+    monkeypatch.setitem(sys.modules, "_json", None)  # import _json now raises ImportError
+    writer = sinks._JsonWriter(ascii_only=ascii_only)
+    for value in JSON_VALUES:
+        assert writer.value(value) == json.dumps(value, ensure_ascii=ascii_only)
+    event = Event(3, 2, 1, 1, "exec", "exec_finished", ("ERR-12", "G-16"), JSON_VALUES[2], 12.5)
+    assert writer.event_line(event) == json.dumps(event.as_dict(), ensure_ascii=ascii_only) + "\n"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        Event(1, 1, None, 0, "find_spec", "spec_found", ("RM-02", "CLI-01"), {"name": "m"}, 0.123),
+        Event(9, 3, 2, 2, "exec", "exec_finished", (), JSON_VALUES[1], None),
+        Event(2, 1, None, 0, "run", "run_started", ("RM-01",), JSON_VALUES[2], 1e-05),
+    ],
+)
+def test_an_event_line_is_the_json_of_as_dict(event):
+    """The envelope is written by hand for speed; it must still be exactly json.dumps(as_dict())."""
+    assert sinks._JSON.event_line(event) == json.dumps(event.as_dict(), ensure_ascii=False) + "\n"
+    assert sinks._ascii_writer().event_line(event) == json.dumps(event.as_dict()) + "\n"
+
+
+def test_importing_the_sinks_imports_neither_json_nor_re():
+    """``--trace`` and ``--trace-format json`` start-up: json's decoder imports re (10 ms on 3.13)."""
+    code = (
+        "import sys; import runpy_ref.sinks; "
+        "print(sorted(m for m in ('json', 're', 'typing') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
