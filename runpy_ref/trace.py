@@ -27,7 +27,7 @@ import sys
 import time
 import types
 
-from ._frozen import Frozen, set_field
+from ._frozen import Frozen
 from .profiles import Profile, host_profile
 
 TYPE_CHECKING = False
@@ -469,7 +469,8 @@ class Tracer:
             data[name] = _convert(value, root, REPR_LIMIT)
         elapsed = None if self.deterministic else int((_clock() - self._t0) * 1e6) / 1e3  # whole µs
         event = _new_event(Event, (  # Event(...), without the Python frame of its __new__
-            self._seq, run, parent, depth, stage or record.STAGE, record.EVENT, record.behaviours(), data, elapsed
+            self._seq, run, parent, depth, stage or record.STAGE, record.EVENT, record.behaviours(),
+            data, elapsed,
         ))
         if self.keep:
             self.events.append(event)
