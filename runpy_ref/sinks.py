@@ -201,10 +201,10 @@ class _JsonWriter:
         words = self._words.get((stage, name, ids))
         if words is None:
             words = self._stage_event_behaviours(stage, name, ids)
-        return _EVENT_LINE % (
-            seq, run, "null" if parent is None else int(parent), int(depth), words, self.value(data),
-            "" if time_ms is None else ', "time_ms": ' + repr(float(time_ms)),
-        )
+        parent = "null" if parent is None else int(parent)
+        time_ms = "" if time_ms is None else f', "time_ms": {float(time_ms)!r}'
+        return f'{{"seq": {seq:d}, "run": {run:d}, "parent": {parent}, "depth": {depth:d}, {words}, ' \
+            f'"data": {self.value(data)}{time_ms}}}\n'
 
     def _stage_event_behaviours(self, stage: str, name: str, ids: tuple[str, ...]) -> str:
         """The middle of the envelope, from a small vocabulary: written once, then looked up."""
@@ -217,7 +217,6 @@ class _JsonWriter:
         return words
 
 
-_EVENT_LINE = '{"seq": %d, "run": %d, "parent": %s, "depth": %d, %s, "data": %s%s}\n'
 _JSON = _JsonWriter()
 _ascii_json: _JsonWriter | None = None
 

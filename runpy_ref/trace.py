@@ -272,6 +272,16 @@ def _convert(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
         return _convert_list(v, root, limit, depth)
     if kind is _ModuleSpec:  # every traced run describes one
         return _describe_spec(v, root, limit)
+    if kind is int or kind is float or isinstance(v, (int, float, str, list, tuple, dict)):
+        return _convert_number_or_subclass(v, root, limit, depth)
+    try:
+        return _describe(v, root, limit)
+    except Exception:  # a hostile __getattr__ (hasattr lets non-AttributeErrors through)
+        return _convert(_repr_text(v), root, limit)
+
+
+def _convert_number_or_subclass(v: Any, root: str | None, limit: int, depth: int) -> Any:
+    """Numbers, and subclasses of the JSON types copied down to the exact type."""
     if isinstance(v, int):
         number = int.__int__(v)
         return number if number.bit_length() <= _INT_BITS else f"<int of {number.bit_length()} bits>"
@@ -282,18 +292,15 @@ def _convert(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
         return _convert(str.__str__(v), root, limit)
     if isinstance(v, (list, tuple)):
         return _convert_list(v, root, limit, depth)
-    if isinstance(v, dict):
-        return _convert_dict(v, root, limit, depth)
-    try:
-        return _describe(v, root, limit)
-    except Exception:  # a hostile __getattr__ (hasattr lets non-AttributeErrors through)
-        return _convert(_repr_text(v), root, limit)
+    return _convert_dict(v, root, limit, depth)
 
 
 def _convert_list(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
     """A list or tuple, cut after ``LIST_LIMIT`` items with a marker saying how many there were."""
     if depth >= DEPTH_LIMIT:  # also what stops a list that contains itself
         return f"<{type(v).__name__} nested deeper than {DEPTH_LIMIT}>"
+    if not v:
+        return []
     items = [_convert(item, root, limit, depth + 1) for item in v[:LIST_LIMIT]]
     if len(v) > LIST_LIMIT:
         items.append(f"...<{len(v)} items>")
@@ -305,18 +312,20 @@ def _convert_dict(v: Any, root: str | None, limit: int, depth: int = 0) -> Any:
     if depth >= DEPTH_LIMIT:
         return f"<{type(v).__name__} nested deeper than {DEPTH_LIMIT}>"
     items = v.items() if len(v) <= LIST_LIMIT else list(v.items())[:LIST_LIMIT]
-    out = {
-        _plain_key(k, root, limit): _convert(item, root, limit, depth + 1) for k, item in items
-    }
+    out = {}
+    for key, item in items:  # short text and None, the commonest keys and values, are plain already
+        if type(key) is not str or root is not None or len(key) > limit:
+            key = _plain_key(key, root, limit)
+        if item is not None and (type(item) is not str or root is not None or len(item) > limit):
+            item = _convert(item, root, limit, depth + 1)
+        out[key] = item
     if len(v) > LIST_LIMIT:
         out["..."] = f"...<{len(v)} items>"
     return out
 
 
 def _plain_key(key: Any, root: str | None, limit: int) -> str:
-    """A dict key as text: most keys are short names, which need no work at all."""
-    if type(key) is str and root is None and len(key) <= limit:
-        return key
+    """A dict key as text: bounded, rewritten in deterministic mode, a repr if it is not text."""
     return _convert(key if isinstance(key, str) else _repr_text(key), root, limit)
 
 
@@ -466,7 +475,8 @@ class Tracer:
         root = self._root
         data = record.payload()  # a fresh dict: its values are converted to plain data in place
         for name, value in data.items():
-            data[name] = _convert(value, root, REPR_LIMIT)
+            if value is not None and (type(value) is not str or len(value) > REPR_LIMIT or root is not None):
+                data[name] = _convert(value, root, REPR_LIMIT)  # (short text and None are plain already)
         elapsed = None if self.deterministic else int((_clock() - self._t0) * 1e6) / 1e3  # whole µs
         event = _new_event(Event, (  # Event(...), without the Python frame of its __new__
             self._seq, run, parent, depth, stage or record.STAGE, record.EVENT, record.behaviours(),
