@@ -13,7 +13,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .compat import _ModifiedArgv0, _TempModule
 from .pipeline import (
     _Error,
     _get_code_from_file,
@@ -36,5 +35,17 @@ _public_extras = (
     Event, PROFILES, Profile, Stages, TraceSinkError, host_profile, select_profile,
     tracing, use_stages, _Error, _get_code_from_file, _get_main_module_details,
     _get_module_details, _run_code, _run_module_as_main, _run_module_code,
-    _ModifiedArgv0, _TempModule,
 )
+
+
+def __getattr__(name: str) -> object:
+    """``_TempModule`` and ``_ModifiedArgv0`` (in :mod:`runpy_ref.compat`) load on first use.
+
+    Few callers need CPython's two private context managers, and every
+    ``python -m runpy_ref`` would pay for importing them.
+    """
+    if name in ("_TempModule", "_ModifiedArgv0"):
+        from . import compat
+
+        return getattr(compat, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
