@@ -99,31 +99,41 @@ def _emit(record: Record) -> Any:
 
 
 def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark ``fn`` as the implementation of stage ``name``.
+    """Mark ``fn`` as the implementation of stage ``name``; ``fn`` itself is unchanged.
 
-    A failure inside it is reported once as a ``stage_failed`` event (the
-    exception still propagates unchanged), which is also how a student's
-    function plugged in with :func:`use_stages` shows up in the trace.
+    The mark is for readers and tools (``fn.stage``).  What a stage adds at
+    run time comes from the stage table: while tracing, :func:`active_stages`
+    hands the pipeline each stage wrapped so that a failure inside it is
+    reported once as a ``stage_failed`` event (the exception still
+    propagates unchanged), which is also how a student's function plugged in
+    with :func:`use_stages` shows up in the trace.  Untraced, the pipeline
+    calls the functions directly: a wrapper costs a call more per stage.
     """
 
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        def traced(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(*args, **kwargs)
-            except BaseException as exc:
-                _report_failure(name, exc)
-                raise
+    def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.stage = name  # type: ignore[attr-defined]
+        return fn
 
-        # What functools.wraps would copy (importing functools costs python -m runpy_ref):
-        # the name and docstring for help(), __wrapped__ for inspect.signature().
-        for attribute in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
-            setattr(traced, attribute, getattr(fn, attribute, None))
-        traced.__dict__.update(getattr(fn, "__dict__", {}))
-        traced.__wrapped__ = fn  # type: ignore[attr-defined]
-        traced.stage = name  # type: ignore[attr-defined]
-        return traced
+    return mark
 
-    return decorate
+
+def _reporting(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn``, wrapped to report its failure as ``stage_failed`` (tracing only)."""
+
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except BaseException as exc:
+            _report_failure(name, exc)
+            raise
+
+    # What functools.wraps would copy (importing functools costs python -m runpy_ref):
+    # the name and docstring for help(), __wrapped__ for inspect.signature().
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
+        setattr(traced, attribute, getattr(fn, attribute, None))
+    traced.__wrapped__ = fn  # type: ignore[attr-defined]
+    traced.stage = name  # type: ignore[attr-defined]
+    return traced
 
 
 def _report_failure(name: str, exc: BaseException) -> None:
@@ -649,8 +659,29 @@ _active: contextvars.ContextVar[Stages] = contextvars.ContextVar(
 
 
 def active_stages() -> Stages:
-    """The stage table in force for this context."""
-    return _active.get()
+    """The stage table in force for this context, as the pipeline should call it.
+
+    Untraced, that is the table itself.  While tracing, it is a copy whose
+    stages report their failures (see :func:`stage`), made once per table.
+    """
+    table = _active.get()
+    if _tracer() is None:
+        return table
+    view = _REPORTING_VIEWS.get(id(table))
+    if view is None or view[0] is not table:
+        if len(_REPORTING_VIEWS) >= 64:  # tables come and go with use_stages blocks
+            _REPORTING_VIEWS.clear()
+        view = _REPORTING_VIEWS[id(table)] = (table, _reporting_view(table))
+    return view[1]
+
+
+def _reporting_view(table: Stages) -> Stages:
+    wrapped = {key: _reporting(_stage_of(key), getattr(table, key)) for key in STAGE_NAMES}
+    return table.replace(**wrapped)
+
+
+_REPORTING_VIEWS: dict[int, tuple[Stages, Stages]] = {}
+"""``id(table) -> (table, view)``: the table is kept, so its id cannot be reused meanwhile."""
 
 
 def use_stages(**overrides: Callable[..., Any]) -> _UsingStages:
@@ -663,11 +694,7 @@ def use_stages(**overrides: Callable[..., Any]) -> _UsingStages:
     unknown = sorted(set(overrides) - set(STAGE_NAMES))
     if unknown:
         raise TypeError(f"unknown stage(s) {unknown}; stages are {list(STAGE_NAMES)}")
-    wrapped = {
-        key: fn if hasattr(fn, "stage") else stage(_stage_of(key))(fn)
-        for key, fn in overrides.items()
-    }
-    return _UsingStages(wrapped)
+    return _UsingStages(overrides)
 
 
 class _UsingStages:
@@ -678,7 +705,7 @@ class _UsingStages:
         self._token: Any = None
 
     def __enter__(self) -> Stages:
-        table = active_stages().replace(**self.overrides)
+        table = _active.get().replace(**self.overrides)
         self._token = _active.set(table)
         return table
 

@@ -599,7 +599,9 @@ def test_exec_returned():
 def test_exec_raised_propagates_the_same_exception():
     error = LookupError("mine")
     with tracing() as tracer, pytest.raises(LookupError) as info:
-        exec_code(compile("raise error", "f", "exec"), {"error": error}, name="m", namespace_kind="k")
+        # through the stage table, as the pipeline calls it: that is what reports stage_failed
+        code = compile("raise error", "f", "exec")
+        active_stages().exec(code, {"error": error}, name="m", namespace_kind="k")
     assert info.value is error
     finished = events(tracer, "exec_finished")[0]
     assert finished.data == {"name": "m", "outcome": "raised", "exception": "LookupError", "exit_code": None}
@@ -632,7 +634,9 @@ def test_exec_untraced_returns_the_record_and_emits_nothing():
 def test_stage_failure_is_reported_once_with_catalogue_ids(tree):
     tree({"sf_nomain/__init__.py": ""})
     with tracing() as tracer, pytest.raises(Boom):
-        pick_main(find_spec("sf_nomain", error=Boom, profile=PROFILE), error=Boom, profile=PROFILE)
+        table = active_stages()
+        found = table.find_spec("sf_nomain", error=Boom, profile=PROFILE)
+        table.pick_main(found, error=Boom, profile=PROFILE)
     failed = events(tracer, "stage_failed")
     # the inner find_spec failure, then pick_main's reworded error: one event each
     assert [(e.stage, e.data["error_type"], e.behaviours) for e in failed] == [
@@ -683,12 +687,39 @@ def test_use_stages_swaps_for_the_block_only_and_nests():
         return exec_code(*args, **kwargs)
 
     with use_stages(exec=mine) as table:
-        assert active_stages() is table and table.exec.stage == "exec"
+        assert active_stages() is table and table.exec is mine
         assert table.find_spec is find_spec
         with use_stages(restore=restore) as inner:
-            assert inner.exec is table.exec and inner.restore is restore  # already a stage: not rewrapped
+            assert inner.exec is mine and inner.restore is restore
         assert active_stages() is table
     assert active_stages() is DEFAULT_STAGES
+
+
+def test_stages_are_called_directly_untraced_and_wrapped_while_tracing():
+    """Untraced, a wrapper per stage call would be pure cost; traced, it reports failures."""
+    def mine(*args, **kwargs):
+        raise ValueError("student bug")
+
+    assert active_stages().find_spec is find_spec  # the plain function: no wrapper untraced
+    with use_stages(find_spec=mine), tracing() as tracer:
+        view = active_stages()
+        assert view is active_stages()  # made once per table
+        assert view.find_spec.__wrapped__ is mine and view.find_spec.stage == "find_spec"
+        assert view.pick_path.stage == "pick_main" and view.exec.__wrapped__ is exec_code
+        with pytest.raises(ValueError, match="student bug"):
+            view.find_spec("m", error=ImportError, profile=PROFILE)
+    assert [(e.stage, e.data["message"]) for e in events(tracer, "stage_failed")] == [
+        ("find_spec", "student bug")
+    ]
+
+
+def test_reporting_views_stay_bounded(monkeypatch):
+    monkeypatch.setattr(stages, "_REPORTING_VIEWS", {})
+    with tracing():
+        for _ in range(100):
+            with use_stages(restore=restore):
+                active_stages()
+    assert 0 < len(stages._REPORTING_VIEWS) <= 64
 
 
 def test_use_stages_pick_path_replacement_reports_as_pick_main(tree):
