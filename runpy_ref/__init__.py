@@ -26,26 +26,36 @@ from .pipeline import (
 )
 from .profiles import PROFILES, Profile, host_profile, select_profile
 from .stages import Stages, use_stages
-from .trace import Event, TraceSinkError, tracing
 
 __all__ = ["run_module", "run_path"]
 """Like runpy's: the public API.  The rest is reachable as attributes."""
 
 _public_extras = (
-    Event, PROFILES, Profile, Stages, TraceSinkError, host_profile, select_profile,
-    tracing, use_stages, _Error, _get_code_from_file, _get_main_module_details,
-    _get_module_details, _run_code, _run_module_as_main, _run_module_code,
+    PROFILES, Profile, Stages, host_profile, select_profile, use_stages, _Error, _get_code_from_file,
+    _get_main_module_details, _get_module_details, _run_code, _run_module_as_main, _run_module_code,
 )
 
 
+_LAZY = {
+    "tracing": "trace", "Event": "trace", "TraceSinkError": "trace",
+    "_TempModule": "compat", "_ModifiedArgv0": "compat",
+}
+
+
 def __getattr__(name: str) -> object:
-    """``_TempModule`` and ``_ModifiedArgv0`` (in :mod:`runpy_ref.compat`) load on first use.
+    """The tracer (:mod:`runpy_ref.trace`) and CPython's two private context
+    managers (:mod:`runpy_ref.compat`) load on first use.
 
-    Few callers need CPython's two private context managers, and every
-    ``python -m runpy_ref`` would pay for importing them.
+    An untraced ``python -m runpy_ref`` needs neither, and every module it
+    imports costs its start-up a file lookup, a read and the module's body.
     """
-    if name in ("_TempModule", "_ModifiedArgv0"):
-        from . import compat
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(compat, name)
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """``dir(runpy_ref)`` lists the names that load on first use too."""
+    return sorted([*globals(), *_LAZY])

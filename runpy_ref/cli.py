@@ -17,9 +17,8 @@ import sys
 from types import CodeType, ModuleType
 
 from . import pipeline
-from ._frozen import Frozen, set_field
+from .records import Frozen, set_field
 from .stages import InsertPath, ReplaceArgv, SetModule, active_stages, altered
-from .trace import TraceSinkError, tracing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
@@ -170,7 +169,8 @@ def main(argv: list[str] | None = None, *, lasting: bool = False) -> int:
 
 
 def _launch_traced(parsed: Options, lasting: bool, stream: IO[str]) -> int:
-    from .sinks import JsonLinesSink, TextSink  # here: an untraced run need not import json
+    from .sinks import JsonLinesSink, TextSink  # here: an untraced run need not import the tracer
+    from .trace import TraceSinkError, tracing
 
     sink = (JsonLinesSink if parsed.trace_format == "json" else TextSink)(stream)
     status = 1

@@ -28,12 +28,13 @@ from types import ModuleType
 
 from .profiles import Profile, host_profile
 from .records import RunFinished, RunStarted
-from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered, init_globals_keys
-from .trace import Tracer, _current, safe_repr
+from .stages import InsertPath, SetArgv0, SetModule, _current, active_stages, altered, init_globals_keys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
     from typing import Any
+
+    from .trace import Tracer
 
 __all__ = ["run_module", "run_path"]
 
@@ -156,6 +157,8 @@ class _Run:
         if exc_type is None:
             finished = RunFinished(api, "returned")
         elif isinstance(exc, SystemExit):
+            from .trace import safe_repr  # loaded already: a tracer is running
+
             code = safe_repr(exc.code, limit=sys.maxsize)  # the tracer bounds the whole text, once
             finished = RunFinished(api, "exit", f"SystemExit({code})")
         else:
@@ -189,6 +192,8 @@ def _traced_run(
 
 def _key_name(key: Any) -> str:
     """A key's name for the trace; ``str()`` of a hostile key must not break the run."""
+    from .trace import safe_repr  # loaded already: a tracer is running
+
     return key if isinstance(key, str) else safe_repr(key)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sys
 
-from ._frozen import Frozen, set_field
+from .records import Frozen, set_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -5,21 +5,135 @@ into an event (``EVENT``/``STAGE`` name it, the fields are its data).  Fields
 named in ``UNTRACED`` carry a live object the pipeline needs (a code object)
 or the catalogue IDs, and stay out of the event data, which describes them
 another way.  Each record lists its fields in ``FIELDS`` and sets them in a
-plain ``__init__``; :class:`~runpy_ref._frozen.Frozen` makes them immutable.
+plain ``__init__``; :class:`Frozen`, below, makes them immutable.
 
 The ``BEHAVIOURS`` tuples cite entries of the behaviour catalogue
 (``conformance/catalogue/behaviours.json``); ``tests/test_records.py`` checks
 that every cited ID exists there.
+
+Immutable values, written out by hand: runpy_ref's decision records, sys changes, stage table and profiles are
+values: built once, never changed, compared by content.  :mod:`dataclasses`
+would write their methods for us, but importing it costs ``python -m
+runpy_ref`` more than the rest of runpy_ref together (it imports
+:mod:`inspect`, hence ``ast``, ``dis``, ``enum``, ``re`` ...), and it
+generates the methods with ``exec`` at start-up.  So the few methods a value
+needs live here, once, as plain code:
+
+* a subclass lists its fields, in order, in ``FIELDS`` (and usually the same
+  names in ``__slots__``, which makes instances small and attribute access
+  fast);
+* its ``__init__`` sets each field with :func:`set_field`, the one way in;
+* after that, assignment and deletion raise :class:`FrozenInstanceError`;
+* ``repr``, ``==`` and ``hash`` go by the fields, and :meth:`Frozen.replace`
+  returns a copy with some fields changed.
+
+:class:`Frozen` and :class:`Record` live here, with the records, rather than
+in modules of their own: every ``python -m runpy_ref`` imports them, and each
+module costs a start-up a file lookup and a read.
 """
 
 from __future__ import annotations
 
-from ._frozen import set_field
-from .trace import Record
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+
+# -- immutable values -----------------------------------------------------------
+
+set_field = object.__setattr__
+"""``set_field(record, name, value)``: how an ``__init__`` fills in a field."""
+
+
+class FrozenInstanceError(AttributeError):
+    """An attempt to change a field of an immutable record."""
+
+
+class Frozen:
+    """Base of immutable records whose fields are listed in ``FIELDS``."""
+
+    __slots__ = ()
+    FIELDS: tuple[str, ...] = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(
+            f"cannot assign to field {name!r}: {type(self).__name__} is immutable "
+            f"(make a changed copy with .replace({name}=...))"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}: {type(self).__name__} is immutable")
+
+    def values(self) -> tuple[Any, ...]:
+        """The field values, in ``FIELDS`` order."""
+        return tuple([getattr(self, name) for name in self.FIELDS])
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with the given fields changed (like ``dataclasses.replace``)."""
+        unknown = [name for name in changes if name not in self.FIELDS]
+        if unknown:
+            known = list(self.FIELDS)
+            raise TypeError(f"{type(self).__name__} has no field(s) {unknown}; fields are {known}")
+        fields = {name: getattr(self, name) for name in self.FIELDS}
+        fields.update(changes)
+        return type(self)(**fields)
+
+    def __repr__(self) -> str:
+        shown = ", ".join([f"{name}={getattr(self, name)!r}" for name in self.FIELDS])
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.values() == other.values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy by calling the class again (``__setattr__`` refuses the usual way)."""
+        return (_rebuild, (type(self), {name: getattr(self, name) for name in self.FIELDS}))
+
+
+def _rebuild(cls: type, fields: dict[str, Any]) -> Any:
+    return cls(**fields)
+
+
+class Record(Frozen):
+    """Base of the decision records below.
+
+    A record is what a stage decided.  The pipeline acts on it, and the
+    tracer turns it into an event: ``EVENT`` and ``STAGE`` name the event,
+    ``BEHAVIOURS`` the catalogue entries, and the fields become the event
+    data, except those named in ``UNTRACED``: they carry live objects (a code
+    object) or bookkeeping the event already gives another way.
+    """
+
+    __slots__ = ()
+    EVENT: str = ""
+    STAGE: str = ""
+    BEHAVIOURS: tuple[str, ...] = ()
+    UNTRACED: tuple[str, ...] = ()
+    TRACED: tuple[str, ...] = ()
+    """``FIELDS`` without ``UNTRACED``: the fields that become the event data (set per class)."""
+
+    def behaviours(self) -> tuple[str, ...]:
+        """Catalogue IDs for this instance; subclasses refine by content."""
+        return self.BEHAVIOURS
+
+    def payload(self) -> dict[str, Any]:
+        """Field name to value, before conversion to plain data (a new dict at every call)."""
+        return {name: getattr(self, name) for name in self.TRACED}
+
+    @classmethod
+    def traced_fields(cls) -> tuple[str, ...]:
+        """The names of the fields that become event data, in order."""
+        return cls.TRACED
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Worked out once per class, not at every event of a traced run.
+        super().__init_subclass__(**kwargs)
+        cls.TRACED = tuple([name for name in cls.FIELDS if name not in cls.UNTRACED])
 
 
 # -- run ---------------------------------------------------------------------

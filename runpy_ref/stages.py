@@ -24,28 +24,33 @@ API, a private class for ``python -m`` so that it can print one line.
 
 from __future__ import annotations
 
-import contextvars
 import importlib.util  # already imported when python -m starts runpy_ref
 import os
 import sys
 
-from ._frozen import Frozen, set_field
 from .profiles import Profile
 from .records import (
     AlreadyImported,
     ExecFinished,
     ExecStarted,
+    Frozen,
     GlobalsPlan,
     MainChoice,
     PackageRedirect,
     ParentImported,
     PathChoice,
+    Record,
     SpecFound,
     StageFailed,
     SysChanged,
     SysRestored,
+    set_field,
 )
-from .trace import Record, _current
+
+try:  # contextvars.py only re-exports its C module: importing that directly saves a module load
+    from _contextvars import ContextVar
+except ImportError:  # pragma: no cover - other Pythons
+    from contextvars import ContextVar
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
@@ -85,6 +90,13 @@ class _Absent:
 
 ABSENT = _Absent()
 
+
+# -- what is in force for this context ------------------------------------------
+# The tracer (set by runpy_ref.trace.tracing()) and the stage table (set by use_stages()) are
+# context variables: each thread, and each asyncio task, sees its own.
+
+_current: ContextVar[Any] = ContextVar("runpy_ref_tracer", default=None)
+"""The active :class:`~runpy_ref.trace.Tracer`, or ``None``: tracing is off (the fast path)."""
 
 _tracer = _current.get
 """``trace.current()`` without its Python frame: asked at every stage, so kept cheap."""
@@ -653,9 +665,7 @@ class Stages(Frozen):
 DEFAULT_STAGES = Stages()
 STAGE_NAMES = Stages.FIELDS
 
-_active: contextvars.ContextVar[Stages] = contextvars.ContextVar(
-    "runpy_ref_stages", default=DEFAULT_STAGES
-)
+_active: ContextVar[Stages] = ContextVar("runpy_ref_stages", default=DEFAULT_STAGES)
 
 
 def active_stages() -> Stages:

@@ -21,14 +21,14 @@ Three rules shape this module:
 
 from __future__ import annotations
 
-import contextvars
 import os
 import sys
 import time
 import types
 
-from ._frozen import Frozen
 from .profiles import Profile, host_profile
+from .records import Frozen, Record
+from .stages import _current
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # names for annotations only: importing typing costs python -m runpy_ref
@@ -158,43 +158,6 @@ class Event(Frozen, tuple):
         if time_ms is not None:
             out["time_ms"] = time_ms
         return out
-
-
-class Record(Frozen):
-    """Base of the decision records (see :mod:`runpy_ref.records`).
-
-    A record is what a stage decided.  The pipeline acts on it, and the
-    tracer turns it into an event: ``EVENT`` and ``STAGE`` name the event,
-    ``BEHAVIOURS`` the catalogue entries, and the fields become the event
-    data, except those named in ``UNTRACED``: they carry live objects (a code
-    object) or bookkeeping the event already gives another way.
-    """
-
-    __slots__ = ()
-    EVENT: str = ""
-    STAGE: str = ""
-    BEHAVIOURS: tuple[str, ...] = ()
-    UNTRACED: tuple[str, ...] = ()
-    TRACED: tuple[str, ...] = ()
-    """``FIELDS`` without ``UNTRACED``: the fields that become the event data (set per class)."""
-
-    def behaviours(self) -> tuple[str, ...]:
-        """Catalogue IDs for this instance; subclasses refine by content."""
-        return self.BEHAVIOURS
-
-    def payload(self) -> dict[str, Any]:
-        """Field name to value, before conversion to plain data (a new dict at every call)."""
-        return {name: getattr(self, name) for name in self.TRACED}
-
-    @classmethod
-    def traced_fields(cls) -> tuple[str, ...]:
-        """The names of the fields that become event data, in order."""
-        return cls.TRACED
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        # Worked out once per class, not at every event of a traced run.
-        super().__init_subclass__(**kwargs)
-        cls.TRACED = tuple([name for name in cls.FIELDS if name not in cls.UNTRACED])
 
 
 # -- plain data -------------------------------------------------------------
@@ -519,11 +482,6 @@ class Tracer:
 
 _clock = time.perf_counter
 _new_event = tuple.__new__
-
-
-_current: contextvars.ContextVar[Tracer | None] = contextvars.ContextVar(
-    "runpy_ref_tracer", default=None
-)
 
 
 def current() -> Tracer | None:

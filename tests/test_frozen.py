@@ -1,4 +1,4 @@
-"""The immutable record base that replaced dataclasses (runpy_ref/_frozen.py)."""
+"""The immutable record base that replaced dataclasses (runpy_ref/records.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import pickle
 
 import pytest
 
-from runpy_ref._frozen import Frozen, FrozenInstanceError
 from runpy_ref.profiles import PROFILES, Profile
-from runpy_ref.records import GlobalsPlan, MainChoice, SpecFound
+from runpy_ref.records import Frozen, FrozenInstanceError, GlobalsPlan, MainChoice, SpecFound
 from runpy_ref.stages import DEFAULT_STAGES, SetArgv0, SetModule, Stages
 from runpy_ref.trace import Event, Record
 
