@@ -174,25 +174,23 @@ class _JsonWriter:
     imports ``re`` (for its decoder), which on 3.13 is most of the start-up
     of ``python -m runpy_ref --trace-format json``.  So the sink asks
     ``_json``, the C module behind :mod:`json`, for one encoder with json's
-    default separators, and imports :mod:`json` itself only where ``_json``
-    is missing.  The text is the same either way.  ``ascii_only`` escapes
-    every non-ASCII character, for streams that cannot encode them.
+    default separators (``ensure_ascii=False``), and imports :mod:`json`
+    itself only where ``_json`` is missing.  The text is the same either way.
     """
 
-    def __init__(self, ascii_only: bool = False) -> None:
+    def __init__(self) -> None:
         self._words: dict[tuple[str, str, tuple[str, ...]], str] = {}
         try:
-            from _json import encode_basestring, encode_basestring_ascii, make_encoder
+            from _json import encode_basestring, make_encoder
         except ImportError:  # other Pythons: the json module, at its own pace
             import json
 
-            self.value = json.JSONEncoder(ensure_ascii=ascii_only).encode
-            self.text = self.value
+            self.text = self.value = json.JSONEncoder(ensure_ascii=False).encode
             return
-        self.text = encode_basestring_ascii if ascii_only else encode_basestring
+        self.text = encode_basestring
         # (markers, default, quote, indent, key_sep, item_sep, sort_keys, skipkeys, allow_nan): no
         # circularity or nan checks, because plain() has removed cycles, live objects and nan already.
-        encoder = make_encoder(None, None, self.text, None, ": ", ", ", False, False, True)
+        encoder = make_encoder(None, None, encode_basestring, None, ": ", ", ", False, False, True)
         self.value = lambda value: "".join(encoder(value, 0))
 
     def event_line(self, event: Event) -> str:
@@ -218,15 +216,26 @@ class _JsonWriter:
 
 
 _JSON = _JsonWriter()
-_ascii_json: _JsonWriter | None = None
 
 
-def _ascii_writer() -> _JsonWriter:
-    """The writer that escapes every non-ASCII character (made when first needed)."""
-    global _ascii_json
-    if _ascii_json is None:
-        _ascii_json = _JsonWriter(ascii_only=True)
-    return _ascii_json
+def _ascii_json(text: str) -> str:
+    """JSON text with every non-ASCII character written as a ``\\uXXXX`` escape.
+
+    Outside its strings, JSON text is ASCII, so escaping wherever a
+    non-ASCII character occurs gives the text ``ensure_ascii=True`` would
+    have written: characters beyond U+FFFF as a surrogate pair, a lone
+    surrogate (undecodable bytes in a path) as itself.
+    """
+    if text.isascii():
+        return text
+    return "".join([char if char < "\x80" else _u_escape(ord(char)) for char in text])
+
+
+def _u_escape(code: int) -> str:
+    if code <= 0xFFFF:
+        return "\\u%04x" % code
+    code -= 0x10000
+    return "\\u%04x\\u%04x" % (0xD800 | code >> 10, 0xDC00 | code & 0x3FF)
 
 
 class JsonLinesSink:
@@ -242,14 +251,15 @@ class JsonLinesSink:
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
-        self._lines: list[tuple[str, Event]] = []
+        self._lines: list[str] = []
         self._per_line = bool(getattr(stream, "line_buffering", False))
 
     def header(self, header: dict[str, Any]) -> None:
-        _write_line(self.stream, _JSON.value(header) + "\n", lambda: _ascii_writer().value(header) + "\n")
+        self._lines.append(_JSON.value(header) + "\n")
+        self._write_pending()
 
     def event(self, event: Event) -> None:
-        self._lines.append((_JSON.event_line(event), event))
+        self._lines.append(_JSON.event_line(event))
         if self._per_line or (event[5] == "run_finished" and event[3] == 0):  # event.event, event.depth
             self._write_pending()
 
@@ -261,10 +271,10 @@ class JsonLinesSink:
     def _write_pending(self) -> None:
         lines, self._lines = self._lines, []
         try:
-            self.stream.write("".join([line for line, _ in lines]))
-        except UnicodeEncodeError:  # one line holds text the stream refuses: write them one by one
-            for line, event in lines:
-                _write_line(self.stream, line, lambda event=event: _ascii_writer().event_line(event))
+            self.stream.write("".join(lines))
+        except UnicodeEncodeError:  # a line holds text the stream refuses: write them one by one
+            for line in lines:
+                _write_line(self.stream, line, lambda line=line: _ascii_json(line))
 
 
 def _write_line(stream: IO[str], line: str, ascii_line: Callable[[], str]) -> None:
