@@ -138,9 +138,17 @@ class Event(Frozen, tuple):
     ) -> Event:
         return tuple.__new__(cls, (seq, run, parent, depth, stage, event, behaviours, data, time_ms))
 
+    def __eq__(self, other: object) -> bool:
+        # Only another Event can be equal: not a plain tuple of the same fields.
+        if type(other) is not type(self):
+            return False if isinstance(other, tuple) else NotImplemented
+        return tuple.__eq__(self, other)
+
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
+
+    __hash__ = Frozen.__hash__  # (defining __eq__ would otherwise drop it)
 
     def as_dict(self) -> dict[str, Any]:
         """The event as one JSON Lines record (key order is part of the schema)."""
@@ -294,9 +302,7 @@ def _plain_key(key: Any, root: str | None, limit: int) -> str:
 
 def _describe(v: Any, root: str | None, limit: int) -> Any:
     """A live object as a short description: specs, code objects, loaders; else its repr."""
-    kind = type(v)
-    if kind is _ModuleSpec:
-        return _describe_spec(v, root, limit)
+    kind = type(v)  # (the import system's own specs never get here: _convert describes them first)
     if kind is types.CodeType:
         return f"<code {v.co_name} from {_convert(v.co_filename, root, limit)}>"
     if kind.__name__.endswith(("Loader", "Importer", "importer")):  # before the duck test: cheaper
@@ -386,7 +392,7 @@ class Tracer:
         self._root = self.root if deterministic else None  # paths are rewritten in deterministic mode only
         self._deliver = [sink.event for sink in sinks]
         self._t0 = _clock()
-        self._broadcast("header", self.header())
+        self._broadcast_header()
 
     def __repr__(self) -> str:
         return (
@@ -456,28 +462,23 @@ class Tracer:
                     return
 
     def flush(self) -> None:
-        """Flush sinks that buffer (called when :func:`tracing` ends)."""
+        """Flush sinks that buffer (called when :func:`tracing` ends); not after a failure."""
         for sink in self.sinks:
-            if hasattr(sink, "flush"):
-                self._broadcast_one(sink, "flush", None)
+            if self.sink_error is None and hasattr(sink, "flush"):
+                self._call(sink.flush)
 
-    def _broadcast_one(self, sink: Any, method: str, item: Any) -> None:
-        if self.sink_error is not None:
-            return
+    def _broadcast_header(self) -> None:
+        header = self.header()
+        for sink in self.sinks:
+            if self.sink_error is None:
+                self._call(sink.header, header)
+
+    def _call(self, method: Any, *args: Any) -> None:
+        """A sink's method; its failure is remembered, and no sink is called after one."""
         try:
-            getattr(sink, method)() if item is None else getattr(sink, method)(item)
+            method(*args)
         except Exception as exc:
             self.sink_error = exc
-
-    def _broadcast(self, method: str, item: Any) -> None:
-        if self.sink_error is not None:
-            return
-        for sink in self.sinks:
-            try:
-                getattr(sink, method)(item)
-            except Exception as exc:
-                self.sink_error = exc
-                return
 
 
 _clock = time.perf_counter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import subprocess
 import sys
 import types
 import zipfile
@@ -420,3 +421,30 @@ def test_run_code_with_something_that_is_not_a_spec_is_traced():
     assert isinstance(result["__spec__"], NotASpec)
     plan = next(e for e in tracer.events if e.event == "globals_built")
     assert plan.data["specials"]["__spec__"] == "<NotASpec>"
+
+
+def test_the_tracer_and_the_private_context_managers_load_on_first_use():
+    """An untraced ``python -m runpy_ref`` imports neither runpy_ref.trace nor runpy_ref.compat."""
+    code = (
+        "import sys, runpy_ref\n"
+        "lazy = ('runpy_ref.trace', 'runpy_ref.compat', 'runpy_ref.sinks')\n"
+        "print(sorted(m for m in lazy if m in sys.modules))\n"
+        "assert runpy_ref.tracing.__module__ == 'runpy_ref.trace'\n"
+        "assert runpy_ref._TempModule.__module__ == 'runpy_ref.compat'\n"
+        "names = {'tracing', 'Event', 'TraceSinkError', '_ModifiedArgv0', 'run_module'}\n"
+        "assert names <= set(dir(runpy_ref))\n"
+        "try:\n"
+        "    runpy_ref.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    print(exc)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    out = done.stdout
+    assert out.splitlines() == ["[]", "module 'runpy_ref' has no attribute 'no_such_name'"]
+
+
+def test_an_unknown_attribute_of_the_package_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="module 'runpy_ref' has no attribute 'no_such_name'"):
+        runpy_ref.no_such_name  # noqa: B018
+    assert runpy_ref.Event.__module__ == "runpy_ref.trace"

@@ -265,3 +265,16 @@ def test_importing_the_sinks_imports_neither_json_nor_re():
         [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_envelope_vocabulary_cache_is_bounded(monkeypatch):
+    writer = sinks._JsonWriter()
+    for i in range(1100):
+        line = writer.event_line(Event(i, 1, None, 0, "run", f"event_{i}", (), {}))
+        assert json.loads(line)["event"] == f"event_{i}"
+    assert len(writer._words) == 1024
+
+
+def test_ascii_json_escapes_like_ensure_ascii():
+    value = {"astral": "😀", "latin": "ä", "lone": "\udcff", "plain": "x"}
+    assert sinks._ascii_json(json.dumps(value, ensure_ascii=False)) == json.dumps(value)

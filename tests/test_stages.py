@@ -813,3 +813,7 @@ def test_every_stage_is_reached_through_the_table_by_every_entry_point(tree, cap
         "run_path": (everything, 1),
         "cli --path": (everything, 1),
     }
+
+
+def test_init_globals_keys_of_none_is_empty():
+    assert stages.init_globals_keys(None) == ()

@@ -554,3 +554,35 @@ def test_plain_stops_at_containers_that_contain_themselves():
     mapping: dict = {}
     mapping["self"] = mapping
     assert json.dumps(trace.plain(mapping))  # strict JSON, however deep
+
+
+def test_a_spec_of_another_class_is_described_like_the_import_systems_own():
+    class LookAlike:  # duck-typed: any object with the two attributes
+        name, origin, loader, parent, cached = "fake", "/x/fake.py", None, "", None
+        submodule_search_locations = None
+
+    assert plain(LookAlike()) == {
+        "name": "fake", "origin": "/x/fake.py", "loader": None, "parent": "", "is_package": False,
+        "cached": None,
+    }
+
+
+def test_events_compare_by_type_and_fields():
+    event = Event(1, 1, None, 0, "run", "run_started", ("RM-01",), {"a": 1})
+    assert event == Event(*event) and not (event != Event(*event))
+    assert event != tuple(event) and tuple(event) != event  # a tuple of the same fields is not an event
+    assert not (event == tuple(event)) and event != "x"
+    assert event != event.replace(seq=2)
+
+
+def test_records_list_their_traced_fields():
+    assert records.MainChoice.traced_fields() == ("name", "spec", "source")
+    assert records.StageFailed.TRACED == ("failed_stage", "error_type", "message")
+
+
+def test_no_sink_is_called_after_one_failed():
+    first, second = FailingSink("header"), FailingSink("never")
+    tracer = Tracer(sinks=[first, second])
+    assert str(tracer.sink_error) == "header failed" and second.calls == []
+    tracer.flush()
+    assert first.calls == ["header"] and second.calls == []
