@@ -8,7 +8,7 @@ another way.  Each record lists its fields in ``FIELDS`` and sets them in a
 plain ``__init__``; :class:`Frozen`, below, makes them immutable.
 
 The ``BEHAVIOURS`` tuples cite entries of the behaviour catalogue
-(``conformance/catalogue/behaviours.json``); ``tests/test_records.py`` checks
+(``conformance/catalogue/behaviours.json``); ``tests/test_trace_scenarios.py`` checks
 that every cited ID exists there.
 
 Immutable values, written out by hand: runpy_ref's decision records, sys changes, stage table and profiles are
