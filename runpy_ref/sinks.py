@@ -241,18 +241,21 @@ def _u_escape(code: int) -> str:
 class JsonLinesSink:
     """A header record, then one JSON object per event (schema in runpy_ref/schema).
 
-    On a line-buffered stream (a terminal, ``sys.stderr``) each line is
-    written as its event happens, so the trace of a program that dies
-    mid-run still shows how far it got.  Any other stream (a trace file)
-    buffers its writes anyway, so there the sink hands over a run's lines
-    in one ``write`` when the outermost run ends, and the rest when tracing
-    ends: one call per run instead of one per event.
+    On a stream that shows each write at once (``sys.stderr``, a terminal:
+    write-through or line-buffered) each line is written as its event
+    happens, so the trace of a program that dies mid-run still shows how far
+    it got.  Any other stream (a trace file) buffers its writes anyway, so
+    there the sink hands over a run's lines in one ``write`` when the
+    outermost run ends, and the rest when tracing ends: one call per run
+    instead of one per event.
     """
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self._lines: list[str] = []
-        self._per_line = bool(getattr(stream, "line_buffering", False))
+        # sys.stderr is write-through (3.9+), a terminal line-buffered; a file opened for a trace is neither.
+        shows_at_once = getattr(stream, "line_buffering", False) or getattr(stream, "write_through", False)
+        self._per_line = bool(shows_at_once)
 
     def header(self, header: dict[str, Any]) -> None:
         self._lines.append(_JSON.value(header) + "\n")

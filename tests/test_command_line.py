@@ -670,3 +670,33 @@ def test_broken_pipe_on_a_trace_file_says_so_in_one_line(longdir):
         assert first.startswith("runpy_ref trace (" if fmt == "text" else '{"schema": "runpy_ref.trace"')
         assert status == 1
         assert err == "runpy_ref: the trace could not be written ([Errno 32] Broken pipe); it is incomplete\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_program_that_dies_mid_run_leaves_its_trace_on_stderr(tmp_path, fmt):
+    """stderr is line-buffered: every step up to the death is there, even os._exit's."""
+    program = "import os, sys\nprint('about to go', file=sys.stderr, flush=True)\nos._exit(3)\n"
+    (tmp_path / "dies.py").write_text(program)
+    actual = python("-m", "runpy_ref", "--trace-format", fmt, "dies", cwd=tmp_path)
+    assert actual.returncode == 3
+    lines = actual.stderr.splitlines()
+    assert lines[-1] == "about to go"
+    if fmt == "json":
+        events = [json.loads(line)["event"] for line in lines[1:-1]]
+        assert events[-2:] == ["globals_built", "exec_started"]
+    else:
+        assert "executing '__main__' in a __main__ module" in lines[-2]
+
+
+def test_a_trace_file_holds_every_run_and_the_header(tmp_path):
+    """A file gets a run's lines when the run ends; all of them are there when the process ends."""
+    (tmp_path / "nested.py").write_text("import runpy_ref\nrunpy_ref.run_module('inner')\n")
+    (tmp_path / "inner.py").write_text("print('inner ran')\n")
+    trace = tmp_path / "run.jsonl"
+    options = ["--trace-format", "json", "--trace-file", str(trace)]
+    actual = python("-m", "runpy_ref", *options, "nested", cwd=tmp_path)
+    assert (actual.returncode, actual.stdout) == (0, "inner ran\n")
+    records = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert records[0]["schema"] == "runpy_ref.trace"
+    assert [r["seq"] for r in records[1:]] == list(range(1, len(records)))
+    assert {r["run"] for r in records[1:] if r["depth"] == 1} == {2}

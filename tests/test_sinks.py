@@ -172,11 +172,14 @@ def test_json_lines_reach_a_file_a_run_at_a_time(tmp_path):
     assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4, 5]
 
 
-def test_json_lines_reach_a_line_buffered_stream_at_once():
-    """stderr: the trace of a program that dies mid-run still shows how far it got."""
+@pytest.mark.parametrize("mode", ["line_buffering", "write_through"])
+def test_json_lines_reach_a_line_buffered_stream_at_once(mode):
+    """stderr (write-through) and terminals (line-buffered): a program that dies mid-run leaves its trace."""
     raw = io.BytesIO()
-    stream = io.TextIOWrapper(raw, encoding="utf-8", line_buffering=True)
+    stream = io.TextIOWrapper(raw, encoding="utf-8", **{mode: True})
     JsonLinesSink(stream).event(ev("run_started", {"api": "run_module"}))
+    if mode == "write_through":
+        stream.buffer.flush()
     assert json.loads(raw.getvalue())["event"] == "run_started"
 
 
