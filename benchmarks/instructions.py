@@ -3,7 +3,9 @@
 ``bench.py`` times things, and on a shared machine a time wanders by ten per
 cent from one run to the next: more than the difference between meeting a
 1.10 budget and missing it.  The number of instructions the CPU executes for
-the same program, inputs and environment does not wander at all.  This
+the same program, inputs and environment hardly moves: with
+``PYTHONHASHSEED`` fixed, as here, two runs agree to 0.01 % (random string
+hashing would otherwise move the counts by a few tenths of a per cent).  This
 script counts them with valgrind's callgrind tool for the figures of
 ``bench.py``:
 
@@ -87,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             f.write(CALLS_SCRIPT.format(root=ROOT, work=work, trace=os.path.join(work, "trace.jsonl")))
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPATH"] = ROOT
+        env["PYTHONHASHSEED"] = "0"  # string hashes, hence dict layouts, the same in every run
         py = sys.executable
         # Bytecode caches first, as an installed package has them: compiling is not the figure.
         traced_cli = ["--trace", "--trace-format", "json"]
