@@ -91,4 +91,7 @@ def test_an_endless_loop_is_stopped_and_shown(tmp_path, monkeypatch) -> None:
     path.write_text(source.replace(start, start + loop, 1), encoding="utf-8")
     text = check(exercise(5), path, conformance=False).render()
     assert "ScenarioTimeout: the scenario was still running after 1 s: an endless loop?" in text
-    assert 'while name == "top":' in text
+    # The interrupt lands on either line of the loop, wherever the interpreter checks for signals
+    # (on 3.9 the jump back to the test is counted as the body's line).
+    raised_at = next(line for line in text.splitlines() if "raised at 05_exec.py:" in line)
+    assert raised_at.endswith(('in exec_code: while name == "top":', "in exec_code: pass")), raised_at
