@@ -1,61 +1,55 @@
 """runpy_ref: a readable, tracing reimplementation of :mod:`runpy`.
 
 ``run_module`` and ``run_path`` behave like the stdlib functions of the
-interpreter they run on (CPython 3.9 to 3.13); inside ``with tracing():``
-they also tell the story of every decision as structured events.
+interpreter they run on (CPython 3.9 to 3.13), or of the version chosen with
+``with runpy_ref.as_of("X.Y"):``; inside ``with runpy_ref.tracing():`` they
+also tell the story of every decision as structured events.
+
+Where to read: :mod:`runpy_ref.pipeline` (the story on one screen), then one
+stage in :mod:`runpy_ref.stages`; for ``python -m``,
+:mod:`runpy_ref.interpreter`.
 
 The underscore names below are the private helpers other tools call on
 CPython's runpy; they are exported so that ``sys.modules['runpy'] =
 runpy_ref`` keeps pdb, profile and the interpreter's ``-m`` switch working.
 """
 
-from __future__ import annotations
+# This file is read by any Python that tries `python -m runpy_ref`, so until
+# the version check it is written in the Python 2.7 subset, and says in one
+# line what is needed instead of failing with a SyntaxError deep inside.
+import sys
 
-__version__ = "0.1.0"
+if sys.version_info < (3, 9):
+    raise ImportError(
+        "runpy_ref needs Python 3.9 or newer; this is Python %d.%d (%s)"
+        % (sys.version_info[0], sys.version_info[1], sys.executable)
+    )
 
-from .pipeline import (
+from ._lean import lazy_attributes  # noqa: E402 - after the version check, on purpose
+from ._version import __version__  # noqa: E402
+from .pipeline import (  # noqa: E402
     _Error,
-    _get_code_from_file,
     _get_main_module_details,
     _get_module_details,
-    _run_code,
     _run_module_as_main,
-    _run_module_code,
     run_module,
     run_path,
 )
-from .profiles import PROFILES, Profile, host_profile, select_profile
-from .stages import Stages, use_stages
+from .private import _get_code_from_file, _run_code, _run_module_code  # noqa: E402
+from .profiles import PROFILES, Profile, active_profile, as_of, host_profile, select_profile  # noqa: E402
+from .stages import Stages, use_stages  # noqa: E402
 
 __all__ = ["run_module", "run_path"]
 """Like runpy's: the public API.  The rest is reachable as attributes."""
 
 _public_extras = (
-    PROFILES, Profile, Stages, host_profile, select_profile, use_stages, _Error, _get_code_from_file,
-    _get_main_module_details, _get_module_details, _run_code, _run_module_as_main, _run_module_code,
+    __version__, PROFILES, Profile, Stages, active_profile, as_of, host_profile, select_profile, use_stages,
+    _Error, _get_code_from_file, _get_main_module_details, _get_module_details, _run_code, _run_module_as_main,
+    _run_module_code,
 )
 
-
-_LAZY = {
-    "tracing": "trace", "Event": "trace", "TraceSinkError": "trace",
-    "_TempModule": "compat", "_ModifiedArgv0": "compat",
-}
-
-
-def __getattr__(name: str) -> object:
-    """The tracer (:mod:`runpy_ref.trace`) and CPython's two private context
-    managers (:mod:`runpy_ref.compat`) load on first use.
-
-    An untraced ``python -m runpy_ref`` needs neither, and every module it
-    imports costs its start-up a file lookup, a read and the module's body.
-    """
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    """``dir(runpy_ref)`` lists the names that load on first use too."""
-    return sorted([*globals(), *_LAZY])
+# The tracer and CPython's two private context managers load on first use (see runpy_ref._lean).
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "tracing": "trace.tracer", "Event": "trace.events", "TraceSinkError": "trace.tracer",
+    "_TempModule": "private", "_ModifiedArgv0": "private",
+})

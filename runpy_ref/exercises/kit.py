@@ -25,24 +25,10 @@ from ..records import (
     SysChanged,
     SysRestored,
 )
-from ..stages import (
-    _MISSING as MISSING,  # "there was no entry to save": restore removes what alter_sys added
-)
-from ..stages import (
-    ABSENT,
-    Applied,
-    InsertPath,
-    ReplaceArgv,
-    SetArgv0,
-    SetModule,
-    _code_from_file,
-    _emit,
-    _is_null_importer,
-    _read,
-    _target,
-    active_stages,
-)
-from ..trace import current
+from ..stages import ABSENT, MISSING, Applied, InsertPath, ReplaceArgv, SetArgv0, SetModule, active_stages
+from ..stages.pick_main import code_from_file as _code_from_file
+from ..stages.pick_main import is_null_importer as _is_null_importer
+from ..trace.context import failure, report, tracing_on
 
 __all__ = [
     "ABSENT",
@@ -67,6 +53,7 @@ __all__ = [
     "active_stages",
     "code_from_file",
     "emit",
+    "failure",
     "is_null_importer",
     "read_target",
     "target_name",
@@ -81,12 +68,7 @@ def emit(record: Any) -> Any:
     ``return emit(SpecFound(name, spec))`` both records the decision in the
     trace and gives the pipeline the value it needs.
     """
-    return _emit(record)
-
-
-def tracing_on() -> bool:
-    """True inside ``with runpy_ref.tracing():`` (reading values for the trace is then worth it)."""
-    return current() is not None
+    return report(record)
 
 
 def code_from_file(path_name: Any) -> tuple[Any, str]:
@@ -104,10 +86,10 @@ def is_null_importer(importer: object) -> bool:
 
 def target_name(change: Any) -> str:
     """The trace's name for what a change touches, e.g. ``"sys.argv[0]"``."""
-    return _target(change)
+    return change.target()
 
 
 def read_target(change: Any) -> Any:
     """The current value at the change's target (``ABSENT`` for a missing entry)."""
-    return _read(change)
+    return change.read()
 

@@ -5,9 +5,9 @@
 # ruff: noqa: F401 - the imports are the tools you will need
 """Exercise 2: pick_main - which module's code runs, and where does the code come from?
 
-Contracts (from ``runpy_ref/stages.py``)::
+Contracts (from ``runpy_ref/stages/``)::
 
-    pick_main(found, *, error, profile) -> MainChoice     # run_module, python -m
+    pick_main(found, *, error, profile) -> MainChoice | PackageRedirect   # run_module, python -m
     pick_path(path_name, *, profile) -> PathChoice        # run_path, python DIR/ZIP/FILE
 
 Check your work with ``python -m runpy_ref.exercises check 2``.
@@ -26,25 +26,23 @@ from runpy_ref.exercises.kit import (
     PathChoice,
     Profile,
     SpecFound,
-    active_stages,
     code_from_file,
     emit,
     is_null_importer,
 )
 
 
-def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> MainChoice:
+def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> MainChoice | PackageRedirect:
     """Choose the code object to run for the module ``found`` describes.
 
     * A package (``found.is_package``) runs its ``__main__`` submodule
-      instead [RM-06, CLI-05].  Look that submodule up *through the active
-      stage table* (``active_stages().find_spec(...)`` then
-      ``active_stages().pick_main(...)``), so the redirect is traced and
-      uses the same stages as everything else.  ``pkg.__main__`` must not be
-      a package itself: "Cannot use package as __main__ module" [RM-22].
-      When the ``__main__`` lookup fails, add "; 'pkg' is a package and
-      cannot be directly executed" to the message [ERR-04] - but only if the
-      package itself was imported (is in ``sys.modules``).
+      instead [RM-06, CLI-05]: return
+      ``emit(PackageRedirect(name, name + ".__main__"))``, and the pipeline
+      goes round again, find_spec then pick_main, with that name (and adds
+      "; 'pkg' is a package and cannot be directly executed" if that
+      lookup fails [ERR-04]).  A package named ``__main__`` or
+      ``pkg.__main__`` cannot redirect to itself: "Cannot use package as
+      __main__ module" [RM-22].
     * A module without a loader is a namespace package: "'NAME' is a
       namespace package and cannot be executed" [ERR-09].
     * Otherwise ask the loader for the code (``loader.get_code(name)``); an
@@ -54,9 +52,7 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
     Finish with ``return emit(MainChoice(name, spec, "loader.get_code()", code))``.
     """
     # TODO: 1. If found.is_package: refuse a package named "__main__" or "*.__main__" (RM-22),
-    # TODO:    emit(PackageRedirect(name, name + ".__main__")) and run the lookup again for
-    # TODO:    name + ".__main__" with active_stages().find_spec / .pick_main, wrapping a failure
-    # TODO:    in the "is a package and cannot be directly executed" message (ERR-04).
+    # TODO:    else return emit(PackageRedirect(name, name + ".__main__")).
     # TODO: 2. Otherwise: no loader -> namespace package error; get the code; None -> error.
     raise NotImplementedError("exercise 2: pick_main is not written yet")
 
