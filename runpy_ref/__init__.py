@@ -25,9 +25,9 @@ if sys.version_info < (3, 9):
         % (sys.version_info[0], sys.version_info[1], sys.executable)
     )
 
-from ._lean import lazy_attributes  # noqa: E402 - after the version check, on purpose
-from ._version import __version__  # noqa: E402
-from .pipeline import (  # noqa: E402
+from ._lean import lazy_attributes
+from ._version import __version__
+from .pipeline import (
     _Error,
     _get_main_module_details,
     _get_module_details,
@@ -35,9 +35,9 @@ from .pipeline import (  # noqa: E402
     run_module,
     run_path,
 )
-from .private import _get_code_from_file, _run_code, _run_module_code  # noqa: E402
-from .profiles import PROFILES, Profile, active_profile, as_of, host_profile, select_profile  # noqa: E402
-from .stages import Stages, use_stages  # noqa: E402
+from .private import _get_code_from_file, _run_code, _run_module_code
+from .profiles import PROFILES, Profile, active_profile, as_of, host_profile, select_profile
+from .stages import Stages, use_stages
 
 __all__ = ["run_module", "run_path"]
 """Like runpy's: the public API.  The rest is reachable as attributes."""

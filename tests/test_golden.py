@@ -55,21 +55,25 @@ def test_every_golden_file_belongs_to_a_scenario() -> None:
 @pytest.mark.parametrize("name", list(scenarios.SCENARIOS))
 def test_json_trace_validates_against_the_schema(name: str, fixture_root: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    schema_path = Path(scenarios.runpy_ref.__file__).parent / "schema" / "trace-1.schema.json"
+    schema_path = Path(scenarios.runpy_ref.__file__).parent / "schema" / "trace-2.schema.json"
     validator = jsonschema.Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
     lines = scenarios.run(name, fixture_root, "json").splitlines()
     records = [json.loads(line) for line in lines]
     assert records[0]["schema"] == "runpy_ref.trace" and records[0]["deterministic"] is True
     for record in records:
         validator.validate(record)
-    assert [r["seq"] for r in records[1:]] == list(range(1, len(records)))
+    assert [r["seq"] for r in records[1:-1]] == list(range(1, len(records) - 1))
+    assert records[-1] == {"complete": True, "events": len(records) - 2}
 
 
 @pytest.mark.parametrize("name", list(scenarios.SCENARIOS))
-def test_text_golden_has_one_line_per_json_event(name: str) -> None:
+def test_text_golden_has_one_entry_per_json_event_and_fits_100_columns(name: str) -> None:
     text = scenarios.golden_path(name, "text").read_text(encoding="utf-8").splitlines()
     jsonl = scenarios.golden_path(name, "json").read_text(encoding="utf-8").splitlines()
-    assert len(text) == len(jsonl)
     assert text[0].startswith("runpy_ref trace (")
-    for number, line in enumerate(text[1:], start=1):
+    entries = [line for line in text[1:-1] if not line.startswith(" " * 18)]  # continuation lines are indented
+    assert len(entries) == len(jsonl) - 2  # neither counts the header or the footer
+    for number, line in enumerate(entries, start=1):
         assert line.startswith(f"{number:>3} ")
+    assert text[-1] == f"runpy_ref trace complete ({len(entries)} events)"
+    assert all(len(line) <= 100 or " " not in line.strip() for line in text)

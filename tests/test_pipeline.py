@@ -13,7 +13,8 @@ import pytest
 
 import runpy_ref
 from runpy_ref import pipeline
-from runpy_ref.compat import _ModifiedArgv0, _TempModule
+from runpy_ref.profiles import active_profile
+from runpy_ref.private import _ModifiedArgv0, _TempModule
 from runpy_ref.stages import find_spec, use_stages
 from runpy_ref.trace import tracing
 
@@ -241,7 +242,8 @@ def test_restore_events_are_emitted_when_the_code_raises(tree):
     with tracing() as tracer, pytest.raises(ValueError):
         runpy_ref.run_module("raiser", alter_sys=True)
     names = [e.event for e in tracer.events]
-    assert names[-5:] == ["exec_finished", "stage_failed", "sys_restored", "sys_restored", "run_finished"]
+    assert names[-4:] == ["exec_finished", "sys_restored", "sys_restored", "run_finished"]
+    assert "stage_failed" not in names  # the code's own exception is reported once, by exec
 
 
 # -- private helpers -----------------------------------------------------------------------
@@ -274,12 +276,12 @@ def test_run_code_in_a_given_dict_and_in_main():
     with tracing() as tracer2:
         runpy_ref._run_code(code, main.__dict__, None, "__main__")
     kinds = [e.data["namespace"] for t in (tracer, tracer2) for e in t.events if e.event == "exec_started"]
-    assert kinds == ["given dict", "__main__ module"]
+    assert kinds == ["plain dict", "__main__ module"]
 
 
 def test_run_module_code_uses_a_temporary_module(tree):
     root = tree({"rmc.py": SPY})
-    spec = find_spec("rmc", error=ImportError, profile=pipeline._PROFILE).spec
+    spec = find_spec("rmc", error=ImportError, profile=active_profile()).spec
     code = spec.loader.get_code("rmc")
     sys.argv[:] = ["prog"]
     result = runpy_ref._run_module_code(code, None, "rmc_name", spec)
@@ -321,7 +323,7 @@ def test_run_module_as_main_directory_mode(tree):
 def test_get_code_from_file_has_the_host_signature(tree):
     root = tree({"gcff.py": "x = 5"})
     fname = str(root / "gcff.py")
-    if pipeline._PROFILE.code_from_file_returns_name:
+    if active_profile().code_from_file_returns_name:
         code, name = runpy_ref._get_code_from_file("run", fname)
         assert name == fname
     else:
@@ -334,11 +336,9 @@ def test_get_code_from_file_has_the_host_signature(tree):
 def test_get_code_from_file_other_signature(tree, monkeypatch):
     root = tree({"gcff2.py": "x = 6"})
     fname = str(root / "gcff2.py")
-    flipped = not pipeline._PROFILE.code_from_file_returns_name
-    monkeypatch.setattr(
-        pipeline, "_PROFILE", pipeline._PROFILE.replace(code_from_file_returns_name=flipped)
-    )
-    result = runpy_ref._get_code_from_file("run", fname) if flipped else runpy_ref._get_code_from_file(fname)
+    flipped = not active_profile().code_from_file_returns_name
+    with runpy_ref.as_of(active_profile().replace(code_from_file_returns_name=flipped)):
+        result = runpy_ref._get_code_from_file("run", fname) if flipped else runpy_ref._get_code_from_file(fname)
     code = result[0] if flipped else result
     assert code.co_filename == fname
 
@@ -424,13 +424,13 @@ def test_run_code_with_something_that_is_not_a_spec_is_traced():
 
 
 def test_the_tracer_and_the_private_context_managers_load_on_first_use():
-    """An untraced ``python -m runpy_ref`` imports neither runpy_ref.trace nor runpy_ref.compat."""
+    """An untraced ``python -m runpy_ref`` imports neither the tracer nor the sinks."""
     code = (
         "import sys, runpy_ref\n"
-        "lazy = ('runpy_ref.trace', 'runpy_ref.compat', 'runpy_ref.sinks')\n"
+        "lazy = ('runpy_ref.trace.tracer', 'runpy_ref.trace.plain', 'runpy_ref.trace.events', 'runpy_ref.sinks')\n"
         "print(sorted(m for m in lazy if m in sys.modules))\n"
-        "assert runpy_ref.tracing.__module__ == 'runpy_ref.trace'\n"
-        "assert runpy_ref._TempModule.__module__ == 'runpy_ref.compat'\n"
+        "assert runpy_ref.tracing.__module__ == 'runpy_ref.trace.tracer'\n"
+        "assert runpy_ref._TempModule.__module__ == 'runpy_ref.private'\n"
         "names = {'tracing', 'Event', 'TraceSinkError', '_ModifiedArgv0', 'run_module'}\n"
         "assert names <= set(dir(runpy_ref))\n"
         "try:\n"
@@ -447,4 +447,4 @@ def test_the_tracer_and_the_private_context_managers_load_on_first_use():
 def test_an_unknown_attribute_of_the_package_is_an_attribute_error():
     with pytest.raises(AttributeError, match="module 'runpy_ref' has no attribute 'no_such_name'"):
         runpy_ref.no_such_name  # noqa: B018
-    assert runpy_ref.Event.__module__ == "runpy_ref.trace"
+    assert runpy_ref.Event.__module__ == "runpy_ref.trace.events"

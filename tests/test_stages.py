@@ -12,9 +12,9 @@ import zipfile
 
 import pytest
 
-from runpy_ref import stages
+from runpy_ref.pipeline import _get_module_details
 from runpy_ref.profiles import PROFILES, host_profile
-from runpy_ref.records import MainChoice, SpecFound
+from runpy_ref.records import MainChoice, SpecFound, init_globals_keys
 from runpy_ref.stages import (
     ABSENT,
     DEFAULT_STAGES,
@@ -190,20 +190,23 @@ def test_pick_main_redirects_a_package_to_its_main(tree):
     tree({"pm_pkg/__init__.py": "", "pm_pkg/__main__.py": "y = 2"})
     found = find_spec("pm_pkg", error=Boom, profile=PROFILE)
     with tracing() as tracer:
-        chosen = pick_main(found, error=Boom, profile=PROFILE)
-    assert chosen.name == "pm_pkg.__main__"
-    assert chosen.spec.name == "pm_pkg.__main__"
-    assert [e.event for e in tracer.events] == [
-        "package_redirect", "parent_imported", "spec_found", "code_loaded",
-    ]
+        redirect = pick_main(found, error=Boom, profile=PROFILE)
+    assert (redirect.package, redirect.main) == ("pm_pkg", "pm_pkg.__main__")
+    assert [e.event for e in tracer.events] == ["package_redirect"]
     assert tracer.events[0].data == {"package": "pm_pkg", "main": "pm_pkg.__main__"}
+    # the pipeline goes round again with the new name
+    with tracing() as tracer:
+        name, spec, _ = _get_module_details("pm_pkg", Boom)
+    assert (name, spec.name) == ("pm_pkg.__main__", "pm_pkg.__main__")
+    assert [e.event for e in tracer.events] == [
+        "spec_found", "package_redirect", "parent_imported", "spec_found", "code_loaded",
+    ]
 
 
 def test_pick_main_package_without_main(tree):
     tree({"pm_nomain/__init__.py": ""})
-    found = find_spec("pm_nomain", error=Boom, profile=PROFILE)
     with pytest.raises(Boom) as info:
-        pick_main(found, error=Boom, profile=PROFILE)
+        _get_module_details("pm_nomain", Boom)
     assert str(info.value) == (
         "No module named pm_nomain.__main__; 'pm_nomain' is a package and cannot be directly executed"
     )
@@ -220,9 +223,8 @@ def test_pick_main_package_that_fails_to_import_reports_its_own_error(tree):
     # The package's __init__ raises ImportError: the error is about the
     # package itself, not about it being a package.
     tree({"pm_broken/__init__.py": "raise ImportError('broken init')", "pm_broken/__main__.py": ""})
-    spec = importlib.util.find_spec("pm_broken")
     with pytest.raises(ImportError) as info:
-        pick_main(SpecFound("pm_broken", spec), error=ImportError, profile=PROFILE)
+        _get_module_details("pm_broken")
     assert str(info.value) == "broken init"
 
 
@@ -260,7 +262,7 @@ def test_pick_main_namespace_package(tree):
     found = find_spec("pm_ns", error=Boom, profile=PROFILE)
     assert found.is_package
     with pytest.raises(Boom, match=r"^No module named pm_ns.__main__; 'pm_ns' is a package"):
-        pick_main(found, error=Boom, profile=PROFILE)
+        _get_module_details("pm_ns", Boom)
 
 
 # -- pick_path ---------------------------------------------------------------------------------
@@ -403,8 +405,9 @@ def test_set_argv0_and_restore():
         restore(applied)
     assert sys.argv == ["prog", "a"]
     assert [(e.event, e.data) for e in tracer.events] == [
-        ("sys_changed", {"target": "sys.argv[0]", "before": "prog", "after": "/x.py", "lasting": False}),
-        ("sys_restored", {"target": "sys.argv[0]", "before": "/x.py", "after": "prog"}),
+        ("sys_changed", {"target": "sys.argv[0]", "action": "set", "before": "prog", "after": "/x.py",
+                         "lasting": False}),
+        ("sys_restored", {"target": "sys.argv[0]", "action": "set", "before": "/x.py", "after": "prog"}),
     ]
     assert tracer.events[0].behaviours == ("RM-17",)
 
@@ -466,8 +469,9 @@ def test_insert_path_and_restore_removes_the_first_equal_entry():
         restore(applied)
     assert sys.path == ["/a", "/b", "/entry"]
     assert tracer.events[0].data == {
-        "target": "sys.path[0]", "before": "/a", "after": "/entry", "lasting": False,
+        "target": "sys.path[0]", "action": "inserted", "before": "/a", "after": "/entry", "lasting": False,
     }
+    assert tracer.events[1].data == {"target": "sys.path[0]", "action": "removed", "before": "/entry", "after": "/a"}
     assert tracer.events[0].behaviours == ("RP-06", "RP-07")
 
 
@@ -560,8 +564,6 @@ def test_a_failing_restore_still_restores_the_others():
             with altered(SetArgv0("a"), flaky, InsertPath("/x")):
                 pass
     assert sys.argv == ["prog"] and sys.path == ["/p"]
-    failed = events(tracer, "stage_failed")
-    assert [(e.stage, e.data["message"]) for e in failed] == [("restore", "restore failed")]
     assert [e.data["target"] for e in events(tracer, "sys_restored")] == ["sys.path[0]", "sys.argv[0]"]
     del sys.modules["al_flaky"]
 
@@ -586,11 +588,11 @@ def test_a_failing_change_undoes_the_ones_already_made():
 def test_exec_returned():
     namespace = {}
     with tracing() as tracer:
-        finished = exec_code(compile("r = 42", "f", "exec"), namespace, name="m", namespace_kind="fresh dict")
+        finished = exec_code(compile("r = 42", "f", "exec"), namespace, name="m")
     assert namespace["r"] == 42
     assert (finished.outcome, finished.exception, finished.exit_code) == ("returned", None, None)
     assert [(e.event, e.data) for e in tracer.events] == [
-        ("exec_started", {"name": "m", "namespace": "fresh dict"}),
+        ("exec_started", {"name": "m", "namespace": "plain dict"}),
         ("exec_finished", {"name": "m", "outcome": "returned", "exception": None, "exit_code": None}),
     ]
     assert tracer.events[1].behaviours == ("RM-02",)
@@ -599,33 +601,31 @@ def test_exec_returned():
 def test_exec_raised_propagates_the_same_exception():
     error = LookupError("mine")
     with tracing() as tracer, pytest.raises(LookupError) as info:
-        # through the stage table, as the pipeline calls it: that is what reports stage_failed
         code = compile("raise error", "f", "exec")
-        active_stages().exec(code, {"error": error}, name="m", namespace_kind="k")
+        active_stages().exec(code, {"error": error}, name="m")
     assert info.value is error
     finished = events(tracer, "exec_finished")[0]
     assert finished.data == {"name": "m", "outcome": "raised", "exception": "LookupError", "exit_code": None}
     assert finished.behaviours == ("ERR-12", "G-16")
-    assert [e.event for e in tracer.events] == ["exec_started", "exec_finished", "stage_failed"]
-    assert tracer.events[2].data == {"failed_stage": "exec", "error_type": "LookupError", "message": "mine"}
+    assert [e.event for e in tracer.events] == ["exec_started", "exec_finished"]  # reported once, by exec
 
 
 @pytest.mark.parametrize("code", [3, 0, None, "bye"])
 def test_exec_system_exit(code):
     with tracing() as tracer, pytest.raises(SystemExit) as info:
-        exec_code(compile("raise SystemExit(c)", "f", "exec"), {"c": code}, name="m", namespace_kind="k")
+        exec_code(compile("raise SystemExit(c)", "f", "exec"), {"c": code}, name="m")
     assert info.value.code == code
     finished = events(tracer, "exec_finished")[0]
     assert finished.data == {"name": "m", "outcome": "exit", "exception": "SystemExit", "exit_code": code}
 
 
 def test_exec_untraced_returns_the_record_and_emits_nothing():
-    finished = exec_code(compile("", "f", "exec"), {}, name="m", namespace_kind="k")
+    finished = exec_code(compile("", "f", "exec"), {}, name="m")
     assert finished.outcome == "returned"
     with pytest.raises(SystemExit):
-        exec_code(compile("raise SystemExit(1)", "f", "exec"), {}, name="m", namespace_kind="k")
+        exec_code(compile("raise SystemExit(1)", "f", "exec"), {}, name="m")
     with pytest.raises(ValueError):
-        exec_code(compile("raise ValueError", "f", "exec"), {}, name="m", namespace_kind="k")
+        exec_code(compile("raise ValueError", "f", "exec"), {}, name="m")
 
 
 # -- stage failures and the stage table ---------------------------------------------------------------
@@ -634,9 +634,7 @@ def test_exec_untraced_returns_the_record_and_emits_nothing():
 def test_stage_failure_is_reported_once_with_catalogue_ids(tree):
     tree({"sf_nomain/__init__.py": ""})
     with tracing() as tracer, pytest.raises(Boom):
-        table = active_stages()
-        found = table.find_spec("sf_nomain", error=Boom, profile=PROFILE)
-        table.pick_main(found, error=Boom, profile=PROFILE)
+        _get_module_details("sf_nomain", Boom)
     failed = events(tracer, "stage_failed")
     # the inner find_spec failure, then pick_main's reworded error: one event each
     assert [(e.stage, e.data["error_type"], e.behaviours) for e in failed] == [
@@ -646,33 +644,28 @@ def test_stage_failure_is_reported_once_with_catalogue_ids(tree):
 
 
 @pytest.mark.parametrize(
-    ("message", "ids"),
+    ("make", "ids"),
     [
-        ("Relative module names not supported", ("RM-05", "ERR-06")),
-        ("No module named x; 'x' is a package and cannot be directly executed", ("ERR-04",)),
-        ("Cannot use package as __main__ module", ("RM-22", "ERR-05")),
-        ("Error while finding module specification for 'x' (...)", ("ERR-02", "ERR-03")),
-        ("No code object available for x", ("ERR-08", "RM-26")),
-        ("'x' is a namespace package and cannot be executed", ("ERR-09",)),
-        ("can't find '__main__' module in 'd'", ("ERR-10",)),
-        ("No module named x", ("ERR-01",)),
-        ("something else", ()),
+        (lambda: find_spec(".x", error=Boom, profile=PROFILE), ("RM-05", "ERR-06")),
+        (lambda: find_spec("no_such_module_xyz", error=Boom, profile=PROFILE), ("ERR-01",)),
+        (lambda: find_spec("no_such_pkg_xyz.sub", error=Boom, profile=PROFILE), ("ERR-02", "ERR-03")),
+        (lambda: pick_main(SpecFound("fake", importlib.machinery.ModuleSpec("fake", FakeLoader(None))),
+                           error=Boom, profile=PROFILE), ("ERR-08", "RM-26")),
+        (lambda: pick_main(SpecFound("ghost", importlib.machinery.ModuleSpec("ghost", None)),
+                           error=Boom, profile=PROFILE), ("ERR-09",)),
     ],
 )
-def test_error_ids(message, ids):
-    assert stages._error_ids(message) == ids
+def test_each_failure_names_the_ids_the_raising_code_gives(make, ids):
+    with tracing() as tracer, pytest.raises(Boom):
+        make()
+    assert [e.behaviours for e in events(tracer, "stage_failed")] == [ids]
 
 
-def test_stage_failure_untraced_does_not_mark_the_exception():
-    with pytest.raises(Boom) as info:
-        find_spec(".x", error=Boom, profile=PROFILE)
-    assert not hasattr(info.value, "_runpy_ref_reported")
-
-
-def test_stage_functions_carry_their_stage_name():
-    assert [getattr(DEFAULT_STAGES, name).stage for name in STAGE_NAMES] == [
-        "find_spec", "pick_main", "pick_main", "build_globals", "alter_sys", "exec", "restore",
-    ]
+def test_tracing_adds_nothing_to_the_exception():
+    for traced in (False, True):
+        with (tracing() if traced else use_stages()), pytest.raises(Boom) as info:
+            find_spec(".x", error=Boom, profile=PROFILE)
+        assert vars(info.value) == {} and info.value.__traceback__ is not None
 
 
 def test_use_stages_rejects_unknown_names():
@@ -695,34 +688,7 @@ def test_use_stages_swaps_for_the_block_only_and_nests():
     assert active_stages() is DEFAULT_STAGES
 
 
-def test_stages_are_called_directly_untraced_and_wrapped_while_tracing():
-    """Untraced, a wrapper per stage call would be pure cost; traced, it reports failures."""
-    def mine(*args, **kwargs):
-        raise ValueError("student bug")
-
-    assert active_stages().find_spec is find_spec  # the plain function: no wrapper untraced
-    with use_stages(find_spec=mine), tracing() as tracer:
-        view = active_stages()
-        assert view is active_stages()  # made once per table
-        assert view.find_spec.__wrapped__ is mine and view.find_spec.stage == "find_spec"
-        assert view.pick_path.stage == "pick_main" and view.exec.__wrapped__ is exec_code
-        with pytest.raises(ValueError, match="student bug"):
-            view.find_spec("m", error=ImportError, profile=PROFILE)
-    assert [(e.stage, e.data["message"]) for e in events(tracer, "stage_failed")] == [
-        ("find_spec", "student bug")
-    ]
-
-
-def test_reporting_views_stay_bounded(monkeypatch):
-    monkeypatch.setattr(stages, "_REPORTING_VIEWS", {})
-    with tracing():
-        for _ in range(100):
-            with use_stages(restore=restore):
-                active_stages()
-    assert 0 < len(stages._REPORTING_VIEWS) <= 64
-
-
-def test_use_stages_pick_path_replacement_reports_as_pick_main(tree):
+def test_a_students_failing_stage_shows_as_the_runs_ending(tree):
     root = tree({"upp.py": ""})
 
     def broken_pick_path(path, *, profile):
@@ -730,10 +696,11 @@ def test_use_stages_pick_path_replacement_reports_as_pick_main(tree):
 
     from runpy_ref import run_path
 
+    assert active_stages().find_spec is find_spec  # the plain function: no wrapper
     with tracing() as tracer, use_stages(pick_path=broken_pick_path), pytest.raises(ValueError):
         run_path(str(root / "upp.py"))
-    failed = events(tracer, "stage_failed")
-    assert [(e.stage, e.data["message"]) for e in failed] == [("pick_main", "student bug")]
+    assert [e.event for e in tracer.events] == ["run_started", "run_finished"]
+    assert tracer.events[-1].data["exception"] == "ValueError"
 
 
 def test_use_stages_replacement_is_used_for_the_recursive_package_lookup(tree):
@@ -816,4 +783,4 @@ def test_every_stage_is_reached_through_the_table_by_every_entry_point(tree, cap
 
 
 def test_init_globals_keys_of_none_is_empty():
-    assert stages.init_globals_keys(None) == ()
+    assert init_globals_keys(None) == ()

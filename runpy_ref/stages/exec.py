@@ -36,11 +36,11 @@ def exec_code(code: CodeType, namespace: dict[str, Any], *, name: Any) -> ExecFi
 
 
 def namespace_kind(namespace: dict[str, Any], name: Any) -> str:
-    """What the namespace is, in words: the real ``__main__``, a temporary module, or a plain dict."""
+    """What the namespace is, in words: the real ``__main__``, a temporary module, or a plain dict (not a module's)."""
     main = sys.modules.get("__main__")
     if main is not None and getattr(main, "__dict__", None) is namespace:
         return "__main__ module"
     module = sys.modules.get(name) if isinstance(name, str) else None
     if module is not None and getattr(module, "__dict__", None) is namespace:
         return "temporary module"
-    return "fresh dict"
+    return "plain dict"
