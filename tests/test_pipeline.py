@@ -427,7 +427,7 @@ def test_the_tracer_and_the_private_context_managers_load_on_first_use():
     """An untraced ``python -m runpy_ref`` imports neither the tracer nor the sinks."""
     code = (
         "import sys, runpy_ref\n"
-        "lazy = ('runpy_ref.trace.tracer', 'runpy_ref.trace.plain', 'runpy_ref.trace.events', 'runpy_ref.sinks')\n"
+        "lazy = ('runpy_ref.trace.tracer', 'runpy_ref.trace.plain_data', 'runpy_ref.trace.events', 'runpy_ref.sinks')\n"
         "print(sorted(m for m in lazy if m in sys.modules))\n"
         "assert runpy_ref.tracing.__module__ == 'runpy_ref.trace.tracer'\n"
         "assert runpy_ref._TempModule.__module__ == 'runpy_ref.private'\n"

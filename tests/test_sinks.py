@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from runpy_ref import sinks
+from runpy_ref._lean import json_text_encoder
 from runpy_ref.sinks import JsonLinesSink, ListSink, TextSink, describe, render_text
 from runpy_ref.trace import EVENTS, Event, Tracer
 
@@ -47,12 +48,12 @@ def test_every_event_name_has_a_text_rendering():
         ("run_finished", {"api": "run_module", "outcome": "returned", "exception": None},
          "run_module returned", "end of this run"),
         ("run_finished", {"api": "run_path", "outcome": "exit", "exception": "SystemExit(3)"},
-         "run_path ended by SystemExit(3)", "end of this run"),
+         "run_path ended by SystemExit(3)", "the program's own exit; end of this run"),
         ("run_finished", {"api": "run_path", "outcome": "raised", "exception": "KeyError"},
          "run_path raised KeyError", "end of this run"),
         ("stage_failed",
          {"failed_stage": "find_spec", "error_type": "ImportError", "message": "No module named x"},
-         "ImportError: No module named x", "find_spec could not continue"),
+         "ImportError: No module named x", "find_spec stops here; the error propagates"),
         ("parent_imported", {"package": "p", "module": "p.m"}, "imported parent package 'p'",
          "parents are imported first, so their own errors show as themselves"),
         ("already_imported", {"module": "p.m", "package": "p", "warning": "w"},
@@ -63,7 +64,7 @@ def test_every_event_name_has_a_text_rendering():
          "found package 'p' at <root>/p/__init__.py (SourceFileLoader)",
          "the import system located it; nothing has run yet"),
         ("package_redirect", {"package": "p", "main": "p.__main__"},
-         "'p' is a package, so 'p.__main__' runs instead",
+         "'p' is a package, so 'p.__main__' is looked up instead",
          "a package's __main__ submodule is its entry point"),
         ("path_classified", {"path": "<root>/d", "kind": "sys.path entry", "importer": "FileFinder"},
          "<root>/d is a sys.path entry", "an importer accepts it, so its __main__ will be imported"),
@@ -79,20 +80,28 @@ def test_every_event_name_has_a_text_rendering():
         ("globals_built",
          {"specials": {"__name__": "<run_path>", "__spec__": None}, "kept": [], "overridden": []},
          "globals: __name__='<run_path>', __spec__=None", "specials override init_globals"),
-        ("sys_changed", {"target": "sys.argv[0]", "before": "prog", "after": "<root>/m.py", "lasting": False},
+        ("sys_changed", {"target": "sys.argv[0]", "action": "set", "before": "prog", "after": "<root>/m.py",
+                         "lasting": False},
          "sys.argv[0]: 'prog' -> <root>/m.py", "undone in restore"),
-        ("sys_changed", {"target": "sys.argv", "before": ["a"], "after": ["-m"], "lasting": True},
+        ("sys_changed", {"target": "sys.argv", "action": "set", "before": ["a"], "after": ["-m"], "lasting": True},
          "sys.argv: ['a'] -> ['-m']", "kept for the life of the process"),
+        ("sys_changed", {"target": "sys.path[0]", "action": "inserted", "before": "/a", "after": "/d",
+                         "lasting": False},
+         "sys.path[0]: inserted '/d' (the old first entry '/a' moves up one)", "undone in restore"),
         ("exec_started", {"name": "m", "namespace": "fresh dict"},
          "executing 'm' in a fresh dict", "the module's own code runs now"),
         ("exec_finished", {"name": "m", "outcome": "returned", "exception": None, "exit_code": None},
          "'m' ran to the end", "the code returned normally"),
         ("exec_finished", {"name": "m", "outcome": "exit", "exception": "SystemExit", "exit_code": 3},
-         "'m' called sys.exit(3)", "SystemExit propagates to the caller"),
+         "'m' called sys.exit(3)", "the program's own exit; SystemExit propagates"),
         ("exec_finished", {"name": "m", "outcome": "raised", "exception": "ValueError", "exit_code": None},
          "'m' raised ValueError", "the exception propagates unchanged"),
-        ("sys_restored", {"target": "sys.modules['m']", "before": "<module 'm'>", "after": "<absent>"},
-         "sys.modules['m']: <module 'm'> -> <absent>",
+        ("sys_restored", {"target": "sys.modules['m']", "action": "removed", "before": "<module 'm'>",
+                          "after": "<absent>"},
+         "sys.modules['m']: removed <module 'm'>; now <absent>",
+         "the caller gets back what it had, even after an exception"),
+        ("sys_restored", {"target": "sys.path[0]", "action": "already gone", "before": "/a", "after": "/a"},
+         "sys.path[0]: the entry was gone already; nothing to undo",
          "the caller gets back what it had, even after an exception"),
     ],
 )
@@ -121,66 +130,61 @@ class CountingStream(io.StringIO):
         super().flush()
 
 
-def test_text_sink_writes_a_header_then_one_flushed_line_per_event():
+def test_text_sink_writes_a_header_then_one_flushed_line_per_event_then_the_footer():
     stream = CountingStream()
     sink = TextSink(stream)
     sink.header(HEADER)
     sink.event(ev("parent_imported", {"package": "p", "module": "p.m"}, stage="find_spec"))
     sink.event(ev("parent_imported", {"package": "q", "module": "q.m"}, stage="find_spec", seq=2))
+    sink.footer({"complete": True, "events": 2})
     lines = stream.getvalue().splitlines()
     assert lines[0] == "runpy_ref trace (cpython 3.12, profile 3.12)"
-    assert len(lines) == 3 and lines[2].startswith("  2 find_spec     imported parent package 'q'")
-    assert stream.flushes == 3  # a terminal reader sees each step at once
+    assert lines[3].startswith("  2 find_spec     imported parent package 'q'")  # wrapped at 100
+    assert lines[-1] == "runpy_ref trace complete (2 events)"
+    assert stream.flushes == 4  # each record is written through as it comes
 
 
-def test_json_lines_sink_header_then_events_flushed_once():
+def test_text_lines_wrap_to_the_width_with_the_why_on_its_own_line():
+    event = ev("parent_imported", {"package": "p" * 30, "module": "m"}, stage="find_spec", ids=("RM-03",))
+    assert "\n" not in render_text(event)
+    wrapped = render_text(event, width=60).splitlines()
+    assert all(len(line) <= 60 for line in wrapped)
+    assert wrapped[0].startswith("  1 find_spec     imported parent package")
+    why_at = next(n for n, line in enumerate(wrapped) if line.startswith(" " * 18 + "-- "))
+    assert why_at > 0 and all(line.startswith(" " * 18) for line in wrapped[1:])
+    assert wrapped[-1].endswith("[RM-03]")
+    assert render_text(ev("run_started", {"api": "x", "target": "t", "run_name": None, "alter_sys": None,
+                                          "init_globals": None}), width=200).count("\n") == 0
+
+
+def test_text_sink_width_is_the_terminal_width_or_100():
+    assert TextSink(io.StringIO()).width == 100
+    assert TextSink(io.StringIO(), width=72).width == 72
+
+
+def test_json_lines_sink_header_events_footer_each_written_through():
     stream = CountingStream()
     sink = JsonLinesSink(stream)
     sink.header(HEADER)
     event = ev("parent_imported", {"package": "p", "module": "p.m"}, stage="find_spec", ids=("RM-03",))
     sink.event(event)
-    assert stream.flushes == 0
-    sink.flush()
-    assert stream.flushes == 1
-    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
-    assert first == HEADER
-    assert second == event.as_dict()
+    assert stream.flushes == 2  # on the way out at once: a crash loses nothing written so far
+    sink.footer({"complete": True, "events": 1})
+    first, second, third = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first == HEADER and second == event.as_dict() and third == {"complete": True, "events": 1}
 
 
 def test_json_lines_keep_non_ascii_text():
     stream = io.StringIO()
-    sink = JsonLinesSink(stream)
-    sink.event(ev("parent_imported", {"package": "päckage", "module": "m"}))
-    sink.flush()
+    JsonLinesSink(stream).event(ev("parent_imported", {"package": "päckage", "module": "m"}))
     assert "päckage" in stream.getvalue()
 
 
-def test_json_lines_reach_a_file_a_run_at_a_time(tmp_path):
-    with open(tmp_path / "t.jsonl", "w") as stream:
+def test_json_lines_reach_a_file_at_once(tmp_path):
+    with open(tmp_path / "t.jsonl", "w", encoding="utf-8") as stream:
         sink = JsonLinesSink(stream)
         sink.event(ev("run_started", {"api": "run_module"}, seq=1))
-        sink.event(ev("run_started", {"api": "run_module"}, seq=2, depth=1))
-        sink.event(ev("run_finished", {"api": "run_module"}, seq=3, depth=1))  # a nested run: not yet
-        assert stream.tell() == 0
-        sink.event(ev("run_finished", {"api": "run_module"}, seq=4))  # the outermost run ends
-        assert stream.tell() > 0
-        sink.event(ev("run_started", {"api": "run_path"}, seq=5))
-        written = stream.tell()
-        sink.flush()  # tracing ends: whatever is left
-        assert stream.tell() > written
-    lines = (tmp_path / "t.jsonl").read_text().splitlines()
-    assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4, 5]
-
-
-@pytest.mark.parametrize("mode", ["line_buffering", "write_through"])
-def test_json_lines_reach_a_line_buffered_stream_at_once(mode):
-    """stderr (write-through) and terminals (line-buffered): a program that dies mid-run leaves its trace."""
-    raw = io.BytesIO()
-    stream = io.TextIOWrapper(raw, encoding="utf-8", **{mode: True})
-    JsonLinesSink(stream).event(ev("run_started", {"api": "run_module"}))
-    if mode == "write_through":
-        stream.buffer.flush()
-    assert json.loads(raw.getvalue())["event"] == "run_started"
+        assert (tmp_path / "t.jsonl").read_text().count("\n") == 1  # another reader sees it now
 
 
 def test_list_sink_keeps_everything():
@@ -204,7 +208,6 @@ def test_json_lines_on_a_strict_stream_escape_what_it_cannot_encode(encoding):
     event = ev("parent_imported", data)
     sink.event(event)
     sink.event(ev("parent_imported", {"plain": "next"}, seq=2))
-    sink.flush()
     lines = stream.buffer.getvalue().decode(encoding).splitlines()
     assert [json.loads(line)["data"] for line in lines] == [data, {"plain": "next"}]
 
@@ -216,8 +219,8 @@ def test_text_on_a_strict_stream_escapes_what_it_cannot_encode():
     TextSink(stream).event(ev("spec_found", {"name": "p", "spec": spec}, stage="find_spec"))
     text = stream.buffer.getvalue().decode("utf-8")
     assert text == (
-        "  1 find_spec     found module 'p' at /tmp/\\udcff/p.py (SourceFileLoader) -- "
-        "the import system located it; nothing has run yet\n"
+        "  1 find_spec     found module 'p' at /tmp/\\udcff/p.py (SourceFileLoader)\n"
+        "                  -- the import system located it; nothing has run yet\n"
     )
 
 
@@ -231,31 +234,15 @@ JSON_VALUES = [
 @pytest.mark.parametrize("value", JSON_VALUES)
 def test_the_json_writer_writes_what_json_dumps_writes(value):
     """Byte for byte: the golden JSON Lines files and every reader rely on json's own text."""
-    assert sinks._JSON.value(value) == json.dumps(value, ensure_ascii=False)
-    assert sinks._ascii_json(sinks._JSON.value(value)) == json.dumps(value)
+    assert json_text_encoder()(value) == json.dumps(value, ensure_ascii=False)
+    assert sinks._json_ascii(json_text_encoder()(value)) == json.dumps(value)
 
 
 def test_without_the_c_accelerator_the_json_module_writes_the_same(monkeypatch):
     monkeypatch.setitem(sys.modules, "_json", None)  # import _json now raises ImportError
-    writer = sinks._JsonWriter()
+    encode = json_text_encoder()
     for value in JSON_VALUES:
-        assert writer.value(value) == json.dumps(value, ensure_ascii=False)
-    event = Event(3, 2, 1, 1, "exec", "exec_finished", ("ERR-12", "G-16"), JSON_VALUES[2], 12.5)
-    assert writer.event_line(event) == json.dumps(event.as_dict(), ensure_ascii=False) + "\n"
-
-
-@pytest.mark.parametrize(
-    "event",
-    [
-        Event(1, 1, None, 0, "find_spec", "spec_found", ("RM-02", "CLI-01"), {"name": "m"}, 0.123),
-        Event(9, 3, 2, 2, "exec", "exec_finished", (), JSON_VALUES[1], None),
-        Event(2, 1, None, 0, "run", "run_started", ("RM-01",), JSON_VALUES[2], 1e-05),
-    ],
-)
-def test_an_event_line_is_the_json_of_as_dict(event):
-    """The envelope is written by hand for speed; it must still be exactly json.dumps(as_dict())."""
-    assert sinks._JSON.event_line(event) == json.dumps(event.as_dict(), ensure_ascii=False) + "\n"
-    assert sinks._ascii_json(sinks._JSON.event_line(event)) == json.dumps(event.as_dict()) + "\n"
+        assert encode(value) == json.dumps(value, ensure_ascii=False)
 
 
 def test_importing_the_sinks_imports_neither_json_nor_re():
@@ -274,14 +261,6 @@ def test_importing_the_sinks_imports_neither_json_nor_re():
     assert out.strip() == "[]"
 
 
-def test_the_envelope_vocabulary_cache_is_bounded(monkeypatch):
-    writer = sinks._JsonWriter()
-    for i in range(1100):
-        line = writer.event_line(Event(i, 1, None, 0, "run", f"event_{i}", (), {}))
-        assert json.loads(line)["event"] == f"event_{i}"
-    assert len(writer._words) == 1024
-
-
 def test_ascii_json_escapes_like_ensure_ascii():
     value = {"astral": "😀", "latin": "ä", "lone": "\udcff", "plain": "x"}
-    assert sinks._ascii_json(json.dumps(value, ensure_ascii=False)) == json.dumps(value)
+    assert sinks._json_ascii(json.dumps(value, ensure_ascii=False)) == json.dumps(value)

@@ -16,13 +16,11 @@ import runpy_ref
 from runpy_ref import records, trace
 from runpy_ref.profiles import PROFILES, host_profile
 from runpy_ref.sinks import ListSink
+from runpy_ref.records import Record
 from runpy_ref.trace import (
     EVENTS,
-    LIST_LIMIT,
-    REPR_LIMIT,
     STAGES,
     Event,
-    Record,
     Tracer,
     TraceSinkError,
     current,
@@ -30,8 +28,10 @@ from runpy_ref.trace import (
     safe_repr,
     tracing,
 )
+import runpy_ref.trace.plain_data as plain_module
+from runpy_ref.trace.plain_data import LIST_LIMIT, REPR_LIMIT
 
-SCHEMA_PATH = Path(runpy_ref.__file__).parent / "schema" / "trace-1.schema.json"
+SCHEMA_PATH = Path(runpy_ref.__file__).parent / "schema" / "trace-2.schema.json"
 
 
 def schema() -> dict:
@@ -317,7 +317,7 @@ def test_runpy_ref_files_outside_the_root_are_named_runpy_ref(tmp_path):
 
 def test_no_root_no_rewrite():
     assert plain("<object at 0xdeadbeef> /tmp/x") == "<object at 0xdeadbeef> /tmp/x"
-    assert trace._relative("/tmp/x at 0x1234", None) == "/tmp/x at 0x1234"
+    assert plain("/tmp/x at 0x1234", relative_to=None) == "/tmp/x at 0x1234"
 
 
 # -- events and records ------------------------------------------------------------
@@ -346,7 +346,7 @@ def test_header_names_schema_interpreter_and_profile():
     Tracer(sinks=[sink])
     assert sink.header_record == {
         "schema": "runpy_ref.trace",
-        "schema_version": 1,
+        "schema_version": 2,
         "runpy_ref": runpy_ref.__version__,
         "interpreter": {"implementation": sys.implementation.name, "version": "%d.%d" % sys.version_info[:2]},
         "profile": host_profile().version,
@@ -354,9 +354,10 @@ def test_header_names_schema_interpreter_and_profile():
     }
 
 
-def test_header_uses_the_given_profile():
+def test_header_names_the_profile_in_force():
     sink = ListSink()
-    Tracer(sinks=[sink], profile=PROFILES["3.9"])
+    with runpy_ref.as_of("3.9"):
+        Tracer(sinks=[sink])
     assert sink.header_record["profile"] == "3.9"
 
 
@@ -390,7 +391,7 @@ def test_emit_numbers_events_and_tracks_runs():
 
 def test_emit_stage_override_and_timing():
     tracer = Tracer()
-    tracer.emit(records.StageFailed("exec", "ValueError", "m", ids=("ERR-12",)), stage="exec")
+    tracer.emit(records.StageFailed("exec", "ValueError", "m", ids=("ERR-12",)))
     event = tracer.events[0]
     assert event.stage == "exec" and event.behaviours == ("ERR-12",)
     assert isinstance(event.time_ms, float) and event.time_ms >= 0
@@ -400,12 +401,9 @@ def test_emit_stage_override_and_timing():
 
 
 def test_tracer_repr_names_its_settings_not_its_events(tmp_path):
-    tracer = Tracer(deterministic=True, root=str(tmp_path), profile=PROFILES["3.12"])
+    tracer = Tracer(deterministic=True, root=str(tmp_path))
     tracer.emit(records.ParentImported("p", "p.m"))
-    assert repr(tracer) == (
-        f"Tracer(sinks=(), deterministic=True, root={str(tmp_path)!r}, profile='3.12', keep=True, "
-        "1 events kept)"
-    )
+    assert repr(tracer) == f"Tracer(sinks=(), deterministic=True, root={str(tmp_path)!r}, keep=True, 1 events kept)"
 
 
 def test_keep_false_delivers_without_keeping():
@@ -425,8 +423,8 @@ class FailingSink:
     def event(self, event: Event) -> None:
         self._call("event")
 
-    def flush(self) -> None:
-        self._call("flush")
+    def footer(self, footer: dict) -> None:
+        self._call("footer")
 
     def _call(self, what: str) -> None:
         self.calls.append(what)
@@ -442,8 +440,8 @@ def test_a_failing_sink_stops_all_writing_and_is_remembered():
     assert bad.calls == ["header", "event", "event"]
     assert len(good.events) == 1  # the second event stopped at the failing sink
     assert str(tracer.sink_error) == "event failed"
-    tracer.flush()
-    assert bad.calls[-1] == "event"  # no flush after a failure
+    tracer.close()
+    assert bad.calls[-1] == "event"  # no footer after a failure
     assert len(tracer.events) == 4  # the in-memory story is complete
 
 
@@ -453,27 +451,31 @@ def test_a_failing_header_is_remembered():
     assert str(tracer.sink_error) == "header failed"
 
 
-def test_flush_calls_only_sinks_that_have_flush_and_catches_failure():
-    bad = FailingSink("flush")
-    tracer = Tracer(sinks=[ListSink(), bad])
-    tracer.flush()
-    assert bad.calls == ["header", "flush"] and str(tracer.sink_error) == "flush failed"
+def test_close_writes_the_footer_to_sinks_that_take_one_and_catches_failure():
+    bad, listed = FailingSink("footer"), ListSink()
+
+    class HeaderOnly:
+        def header(self, header: dict) -> None:
+            pass
+
+    tracer = Tracer(sinks=[listed, HeaderOnly(), bad])
+    tracer.emit(records.ParentImported("p", "p.m"))
+    tracer.close()
+    assert listed.footer_record == {"complete": True, "events": 1}
+    assert bad.calls == ["header", "event", "footer"] and str(tracer.sink_error) == "footer failed"
 
 
 def test_tracing_sets_and_resets_the_current_tracer():
     assert current() is None
     with tracing() as tracer:
         assert current() is tracer
-        assert tracer.profile == host_profile()
     assert current() is None
 
 
 def test_tracing_passes_its_options_to_the_tracer(tmp_path):
-    with tracing(deterministic=True, root=str(tmp_path), profile=PROFILES["3.10"], keep=False) as tracer:
+    with tracing(deterministic=True, root=str(tmp_path), keep=False) as tracer:
         pass
-    assert (tracer.deterministic, tracer.root, tracer.profile.version, tracer.keep) == (
-        True, str(tmp_path), "3.10", False,
-    )
+    assert (tracer.deterministic, tracer.root, tracer.keep) == (True, str(tmp_path), False)
 
 
 def test_tracing_raises_trace_sink_error_after_the_block():
@@ -549,8 +551,8 @@ def test_plain_stops_at_containers_that_contain_themselves():
     while isinstance(converted, list):
         assert converted[0] == 1
         converted, depth = converted[1], depth + 1
-    assert depth == trace.DEPTH_LIMIT
-    assert converted == f"<list nested deeper than {trace.DEPTH_LIMIT}>"
+    assert depth == plain_module.DEPTH_LIMIT
+    assert converted == f"<list nested deeper than {plain_module.DEPTH_LIMIT}>"
     mapping: dict = {}
     mapping["self"] = mapping
     assert json.dumps(trace.plain(mapping))  # strict JSON, however deep
@@ -569,20 +571,22 @@ def test_a_spec_of_another_class_is_described_like_the_import_systems_own():
 
 def test_events_compare_by_type_and_fields():
     event = Event(1, 1, None, 0, "run", "run_started", ("RM-01",), {"a": 1})
-    assert event == Event(*event) and not (event != Event(*event))
-    assert event != tuple(event) and tuple(event) != event  # a tuple of the same fields is not an event
-    assert not (event == tuple(event)) and event != "x"
+    same = Event(*event.astuple())
+    assert event == same and not (event != same)
+    assert event != event.astuple() and event.astuple() != event  # a tuple of the same fields is not an event
+    assert event != "x"
     assert event != event.replace(seq=2)
 
 
 def test_records_list_their_traced_fields():
-    assert records.MainChoice.traced_fields() == ("name", "spec", "source")
-    assert records.StageFailed.TRACED == ("failed_stage", "error_type", "message")
+    assert list(records.PathChoice("/p", "file", None).payload()) == ["path", "kind", "importer"]
+    assert list(records.StageFailed("exec", "E", "m").payload()) == ["failed_stage", "error_type", "message"]
+    assert records.StageFailed("exec", "E", "m").stage() == "exec"
 
 
 def test_no_sink_is_called_after_one_failed():
     first, second = FailingSink("header"), FailingSink("never")
     tracer = Tracer(sinks=[first, second])
     assert str(tracer.sink_error) == "header failed" and second.calls == []
-    tracer.flush()
+    tracer.close()
     assert first.calls == ["header"] and second.calls == []

@@ -25,6 +25,6 @@ __all__ = [
 
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "EVENTS": "events", "SCHEMA_NAME": "events", "SCHEMA_VERSION": "events", "STAGES": "events",
-    "Event": "events", "plain": "plain", "safe_repr": "plain", "TraceSinkError": "tracer",
+    "Event": "events", "plain": "plain_data", "safe_repr": "plain_data", "TraceSinkError": "tracer",
     "Tracer": "tracer", "tracing": "tracer", "current": "context",
 })

@@ -16,6 +16,7 @@ run in one thread leaves an untraced run in another alone.
 
 from __future__ import annotations
 
+import sys
 from contextvars import ContextVar
 
 from .._lean import TYPE_CHECKING
@@ -63,7 +64,7 @@ def failure(error: type[BaseException], message: str, *, stage: str, ids: tuple[
 def report_failure(exc: BaseException, *, stage: str, ids: tuple[str, ...]) -> None:
     """Report an error a stage lets through unchanged (a parent package's own failure, say)."""
     if active_tracer.get() is not None:
-        from .plain import safe_str
+        from .plain_data import safe_str
 
         report(StageFailed(stage, type(exc).__name__, safe_str(exc), ids))
 
@@ -75,7 +76,7 @@ def run_frame(api: str, target: Any, run_name: Any = None, alter_sys: bool | Non
     if tracer is None:
         return _NO_FRAME
     from ..profiles import active_profile
-    from .plain import safe_repr
+    from .plain_data import safe_repr
 
     keys = None
     if init_globals is not None:
@@ -97,9 +98,10 @@ class _RunFrame:
         if exc_type is None:
             finished = RunFinished(api, "returned")
         elif isinstance(exc, SystemExit):
-            from .plain import safe_repr
+            from .plain_data import safe_repr
 
-            finished = RunFinished(api, "exit", f"SystemExit({safe_repr(exc.code)})")
+            code = safe_repr(exc.code, limit=sys.maxsize)  # the tracer bounds the whole text, once
+            finished = RunFinished(api, "exit", f"SystemExit({code})")
         else:
             finished = RunFinished(api, "raised", exc_type.__name__)
         self.tracer.end_run(finished)  # the exception, if any, propagates unchanged

@@ -27,7 +27,7 @@ from ..profiles import active_profile
 from ..scoped import scoped
 from .context import active_tracer
 from .events import SCHEMA_NAME, SCHEMA_VERSION, Event
-from .plain import plain
+from .plain_data import plain
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
