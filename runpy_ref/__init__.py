@@ -19,11 +19,12 @@ runpy_ref`` keeps pdb, profile and the interpreter's ``-m`` switch working.
 # line what is needed instead of failing with a SyntaxError deep inside.
 import sys
 
-if sys.version_info < (3, 9):
-    raise ImportError(
-        "runpy_ref needs Python 3.9 or newer; this is Python %d.%d (%s)"
-        % (sys.version_info[0], sys.version_info[1], sys.executable)
-    )
+if sys.version_info < (3, 9):  # noqa: UP036 - the point: older Pythons read this file too
+    _needed = "runpy_ref needs Python 3.9 or newer; this is Python %d.%d (%s)" % (
+        sys.version_info[0], sys.version_info[1], sys.executable)
+    if sys.argv[:1] in (["-m"], ["-c"]):  # python -m runpy_ref, still looking (-c on 2.7): one line, status 1
+        raise SystemExit(_needed)
+    raise ImportError(_needed)
 
 from ._lean import lazy_attributes
 from ._version import __version__

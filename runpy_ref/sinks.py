@@ -94,7 +94,8 @@ def _exec_finished(d: dict[str, Any]) -> tuple[str, str]:
 _TEXT: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "run_started": _run_started,
     "run_finished": _run_finished,
-    "stage_failed": lambda d: (f"{d['error_type']}: {d['message']}", f"{d['failed_stage']} stops here; the error propagates"),
+    "stage_failed": lambda d: (f"{d['error_type']}: {d['message']}",
+                               f"{d['failed_stage']} stops here; the error propagates"),
     "parent_imported": lambda d: (f"imported parent package {d['package']!r}",
                                   "parents are imported first, so their own errors show as themselves"),
     "already_imported": lambda d: (f"{d['module']!r} is already in sys.modules",

@@ -46,7 +46,8 @@ class Value:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own = [name for name in cls.__dict__.get("__annotations__", {}) if not name.isupper()]
+        annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - this class's own, no import
+        own = [name for name in annotations if not name.isupper()]
         cls.FIELDS = (*cls.FIELDS, *[name for name in own if name not in cls.FIELDS])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -12,9 +12,8 @@ import zipfile
 import pytest
 
 import runpy_ref
-from runpy_ref import pipeline
-from runpy_ref.profiles import active_profile
 from runpy_ref.private import _ModifiedArgv0, _TempModule
+from runpy_ref.profiles import active_profile
 from runpy_ref.stages import find_spec, use_stages
 from runpy_ref.trace import tracing
 

@@ -13,10 +13,11 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 import runpy_ref
+import runpy_ref.trace.plain_data as plain_module
 from runpy_ref import records, trace
-from runpy_ref.profiles import PROFILES, host_profile
-from runpy_ref.sinks import ListSink
+from runpy_ref.profiles import host_profile
 from runpy_ref.records import Record
+from runpy_ref.sinks import ListSink
 from runpy_ref.trace import (
     EVENTS,
     STAGES,
@@ -28,7 +29,6 @@ from runpy_ref.trace import (
     safe_repr,
     tracing,
 )
-import runpy_ref.trace.plain_data as plain_module
 from runpy_ref.trace.plain_data import LIST_LIMIT, REPR_LIMIT
 
 SCHEMA_PATH = Path(runpy_ref.__file__).parent / "schema" / "trace-2.schema.json"

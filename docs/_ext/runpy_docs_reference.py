@@ -1,7 +1,7 @@
 """Reference tables generated from the code: trace events, profiles, CLI help.
 
-* ``trace-envelope`` - the fields every event record carries, read from
-  ``runpy_ref/schema/trace-1.schema.json``;
+* ``trace-envelope`` - the fields of the header, of every event and of the
+  footer, read from the schema in force (``runpy_ref/schema/trace-2.schema.json``);
 * ``trace-events`` - every event name of :data:`runpy_ref.trace.EVENTS`, its
   stage, the decision record that produces it, the data keys, and the
   catalogue entries the record cites;
@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import inspect
 import json
@@ -29,7 +28,17 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SCHEMA = ROOT / "runpy_ref" / "schema" / "trace-1.schema.json"
+PACKAGE = ROOT / "runpy_ref"
+SCHEMA_DIR = PACKAGE / "schema"
+
+
+def schema_path(version: int | None = None) -> Path:
+    """The schema file of ``version``; by default the one the tracer writes (``SCHEMA_VERSION``)."""
+    if version is None:
+        from runpy_ref.trace import SCHEMA_VERSION
+
+        version = SCHEMA_VERSION
+    return SCHEMA_DIR / f"trace-{version}.schema.json"
 
 
 def py_ref(target: str, text: str | None = None, reftype: str = "class") -> pending_xref:
@@ -59,11 +68,14 @@ def rst_inline(text: str) -> list[nodes.Node]:
 class TraceEnvelope(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(__file__)  # a change to this generator re-renders the page
-        self.env.note_dependency(str(SCHEMA))
-        schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+        path = schema_path()
+        self.env.note_dependency(str(path))
+        schema = json.loads(path.read_text(encoding="utf-8"))
         rows = []
-        for kind in ("header", "event"):
-            spec = schema["$defs"][kind]
+        for kind in ("header", "event", "footer"):
+            spec = schema["$defs"].get(kind)
+            if spec is None:  # version 1 had no footer
+                continue
             required = set(spec.get("required", []))
             for name, prop in spec["properties"].items():
                 kind_text = prop.get("type") or ("one of: " + ", ".join(prop["enum"]) if "enum" in prop else
@@ -94,27 +106,22 @@ _PAYLOAD_KEY = re.compile(r'"(\w+)":')
 
 
 def data_keys(cls: type) -> list[str]:
-    """The keys of an event's ``data``: the traced fields, or what ``payload`` returns.
+    """The keys of an event's ``data``: the fields not marked ``UNTRACED``, or what ``payload`` returns.
 
     A record that overrides ``payload`` (to describe a live object by a few
     plain fields) lists its keys in a dict display; they are read from its
     source, so this table cannot fall behind the code.
     """
-    from runpy_ref.trace import Record
+    from runpy_ref.records import Record
 
     if cls.payload is not Record.payload:
         return _PAYLOAD_KEY.findall(inspect.getsource(cls.payload))
-    if hasattr(cls, "traced_fields"):  # records that list their fields by hand (FIELDS, UNTRACED)
-        return list(cls.traced_fields())
-    return [f.name for f in dataclasses.fields(cls) if f.metadata.get("trace", True)]
+    return [name for name in field_names(cls) if name not in cls.UNTRACED]
 
 
 def field_names(cls: type) -> list[str]:
-    """A value class's fields, in order: its ``FIELDS`` tuple, or its dataclass fields."""
-    listed = getattr(cls, "FIELDS", None)
-    if isinstance(listed, tuple):
-        return list(listed)
-    return [f.name for f in dataclasses.fields(cls)]
+    """A value class's fields, in order (``FIELDS``: its annotated class attributes, inherited first)."""
+    return list(cls.FIELDS)
 
 
 class TraceEvents(SphinxDirective):
@@ -122,7 +129,7 @@ class TraceEvents(SphinxDirective):
         self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         from runpy_ref.trace import EVENTS
 
-        for path in sorted((ROOT / "runpy_ref").glob("*.py")):
+        for path in (PACKAGE / "records.py", PACKAGE / "trace" / "events.py"):
             self.env.note_dependency(str(path))
         classes = _record_classes()
         rows = []
@@ -164,7 +171,7 @@ class ProfileTable(SphinxDirective):
 
         from runpy_ref.profiles import PROFILES, Profile
 
-        self.env.note_dependency(str(ROOT / "runpy_ref" / "profiles.py"))
+        self.env.note_dependency(str(PACKAGE / "profiles.py"))
         docs = ModuleAnalyzer.for_module("runpy_ref.profiles").find_attr_docs()
         versions = list(PROFILES)
         rows = []
@@ -218,7 +225,7 @@ class StageDiagram(SphinxDirective):
     def run(self) -> list[nodes.Node]:
 
         self.env.note_dependency(__file__)  # a change to this generator re-renders the page
-        self.env.note_dependency(str(ROOT / "runpy_ref" / "trace.py"))
+        self.env.note_dependency(str(PACKAGE / "trace" / "events.py"))
         return [stage_diagram()]
 
 

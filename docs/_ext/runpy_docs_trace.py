@@ -7,8 +7,10 @@ A page declares a tiny file tree and a call; at build time the directive
    ``runpy_ref.tracing(deterministic=True, root=<fixture>)`` (API calls, see
    ``trace_runner.py``) or as ``python -m runpy_ref --deterministic ...``
    (``:cli:``),
-3. renders every event with :func:`runpy_ref.sinks.render_text` and compares
-   the text with the committed golden file ``docs/_golden/<name>.txt``,
+3. renders the trace as the text sink writes it (:func:`runpy_ref.sinks.render_text`
+   wrapped at :data:`WIDTH` columns, then the closing line of a complete
+   trace) and compares the text with the committed golden file
+   ``docs/_golden/<name>.txt``,
 4. shows the fixture, the trace as a table (catalogue IDs link to their
    entries) and what the program printed.
 
@@ -71,6 +73,8 @@ PACKAGE_DIR = ROOT / "runpy_ref"
 UPDATE_ENV = "RUNPY_REF_UPDATE_GOLDEN"
 FILE_MARK = "# file:"
 TIMEOUT = 60
+WIDTH = 100
+"""Golden traces wrap where ``python -m runpy_ref --trace`` wraps when not writing to a terminal."""
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +153,7 @@ _WARNING_AT = re.compile(r"^<runpy_ref>/[\w/]+\.py:\d+: (\w*Warning: .*)$")
 
 
 def shorten_warnings(output: str) -> str:
-    """``<runpy_ref>/stages.py:198: RuntimeWarning: ...`` plus its source line -> ``RuntimeWarning: ...``.
+    """``<runpy_ref>/stages/find_spec.py:66: RuntimeWarning: ...`` plus its source line -> ``RuntimeWarning: ...``.
 
     The line number and source line inside runpy_ref change with every
     unrelated edit; the API runner formats warnings the same way.
@@ -192,9 +196,11 @@ def run_cli(root: Path, args: list[str]) -> dict[str, Any]:
     if not lines:
         raise TraceRunError(f"python -m runpy_ref wrote no trace (status {proc.returncode}):\n{proc.stderr}")
     records = [json.loads(line) for line in lines]
+    footer = records[-1] if len(records) > 1 and "complete" in records[-1] else None
     return {
         "header": records[0],
-        "events": records[1:],
+        "events": records[1:-1] if footer else records[1:],
+        "footer": footer,
         "outcome": f"exit {proc.returncode}",
         "output": shorten_warnings(normalise(proc.stdout + proc.stderr, root)),
         "result": {},
@@ -207,16 +213,26 @@ def to_event(record: dict[str, Any]) -> Event:
     return Event(**data)
 
 
+def footer_line(footer: dict[str, Any] | None) -> str:
+    """The last line of a text trace: complete (with its count), or cut short (no footer record)."""
+    if footer is None:
+        return "(no footer: the trace was cut short)"
+    return f"runpy_ref trace complete ({footer['events']} events)"
+
+
 def golden_text(command: str, report: dict[str, Any], events: list[Event]) -> str:
-    """The text kept in ``_golden``: the interpreter, the command, each event, the ending, the output.
+    """The text kept in ``_golden``: the interpreter, the command, the trace, the ending, the output.
 
     The interpreter comes first so that a build on another Python version
     fails with that difference at the top of the diff, not somewhere inside.
+    The trace reads as :class:`runpy_ref.sinks.TextSink` writes it to a
+    file: wrapped at :data:`WIDTH` columns, closed by the footer line.
     """
     interp = report["header"]["interpreter"]
     lines = [f"# {interp['implementation']} {interp['version']}, profile {report['header']['profile']}",
              f"$ {command}"]
-    lines += [render_text(event) for event in events]
+    lines += [render_text(event, WIDTH) for event in events]
+    lines.append(footer_line(report.get("footer")))
     lines.append(f"-> {report['outcome']}")
     for key, value in report["result"].items():
         lines.append(f"result[{key!r}] = {value!r}")
@@ -361,7 +377,7 @@ class RunpyTrace(SphinxDirective):
     def _note_dependencies(self, name: str) -> None:
         """Re-read the page when the code or the golden file changes (incremental builds)."""
         own = [RUNNER, Path(__file__), self.golden_dir / f"{name}.txt"]
-        for path in [*sorted(PACKAGE_DIR.glob("*.py")), *own]:
+        for path in [*sorted(PACKAGE_DIR.rglob("*.py")), *own]:
             self.env.note_dependency(str(path))
 
     def _claim_golden(self, name: str) -> None:

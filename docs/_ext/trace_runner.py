@@ -6,8 +6,9 @@ already sit in ``sys.modules`` when the next page runs, and its trace would
 change with the build order).  This script sets up a predictable caller
 (``sys.argv``, ``sys.path[0]`` and the working directory all point at the
 fixture), evaluates the call inside ``runpy_ref.tracing(deterministic=True,
-root=...)`` and prints one JSON object: the trace header, the events, how the
-call ended, what the program printed, and any globals the page asked to show.
+root=...)`` and prints one JSON object: the trace header, the events, the
+footer, how the call ended, what the program printed, and any globals the
+page asked to show.
 
 Usage: ``python trace_runner.py JSON`` where JSON holds ``root``, ``call``,
 ``argv`` and ``result_keys``.
@@ -63,6 +64,7 @@ def main() -> int:
     report = {
         "header": tracer.header(),
         "events": [event.as_dict() for event in tracer.events],
+        "footer": tracer.footer(),  # the tracing block ended: the trace is complete
         "outcome": outcome,
         "output": output.getvalue(),
         "result": shown,

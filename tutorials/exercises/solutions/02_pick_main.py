@@ -11,7 +11,6 @@ Check your work with ``python -m runpy_ref.exercises check 2``.
 from __future__ import annotations
 
 import os
-import sys
 from pkgutil import get_importer
 from typing import Any
 
