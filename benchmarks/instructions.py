@@ -48,6 +48,7 @@ Usage::
     python benchmarks/instructions.py --all-interpreters  # 3.9-3.13: results/instructions-X.Y.txt
     python benchmarks/instructions.py --calls 100 --peers cProfile,coverage  # quicker (CI)
     python benchmarks/instructions.py --check             # exit 1 when a budgeted ratio is over
+    python benchmarks/instructions.py --markdown          # the READMEs' table, from results/
 
 ``--all-interpreters`` finds each CPython 3.9 to 3.13 under ``pyenv root``
 (``versions/X.Y.*/bin/pythonX.Y``, the newest patch release) or as
@@ -322,6 +323,51 @@ def run_all(args: argparse.Namespace) -> int:
     return status
 
 
+def markdown() -> str:
+    """The tables of the READMEs, from results/instructions-X.Y.txt: ratios, one column per interpreter.
+
+    The rows are parsed back from the fixed-width tables ``measure`` writes.
+    """
+    columns: dict[str, dict[str, str]] = {}
+    rows: dict[str, tuple[str, str]] = {}  # figure -> (command, budget), in order of appearance
+    for version in VERSIONS:
+        path = os.path.join(HERE, "results", f"instructions-{version}.txt")
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        label = lines[0].split()[3]  # "runpy_ref instructions: cpython 3.13.0 (...)"
+        cells = columns.setdefault(label, {})
+        in_process = False
+        for line in lines[3:]:
+            if line.startswith("in process"):
+                in_process = True
+                continue
+            figure = line[:24].strip()
+            if in_process:
+                shown, numbers = line[25:73].strip(), line[73:].split()
+                value, budget = numbers[2], " ".join(numbers[3:]).replace(" ok", "").replace(" OVER", "")
+            else:
+                shown, numbers = line[25:83].strip(), line[83:].split()
+                if numbers[0] == "MISSING":
+                    value, budget = "missing", ""
+                else:
+                    value, budget = numbers[1], (numbers[2] if len(numbers) > 2 else "")
+                    if figure.startswith("python"):  # the baseline: its size, not 1.000
+                        value = f"{int(numbers[0].replace(',', '')) / 1e6:.1f} M instr."
+            if not in_process:  # the command as code, a note after a comma as text
+                code, _, note = shown.partition(", ")
+                shown = f"`{code}`" + (f" ({note})" if note else "")
+            rows.setdefault(figure, (shown, budget))
+            cells[figure] = value
+    out = ["| figure | command | budget | " + " | ".join(columns) + " |",
+           "|---|---|---|" + "---|" * len(columns)]
+    for figure, (shown, budget) in rows.items():
+        values = " | ".join(cells.get(figure, "-") for cells in columns.values())
+        out.append(f"| `{figure}` | {shown} | {budget or '-'} | {values} |")
+    return "\n".join(out) + "\n"
+
+
 def timed_run(argv: list[str]) -> tuple[subprocess.CompletedProcess, float]:
     """Run ``argv``, capturing its output; return it and the seconds it took."""
     started = time.monotonic()
@@ -339,7 +385,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-interpreters", action="store_true",
                         help="run on every CPython 3.9-3.13 found and write results/instructions-X.Y.txt")
     parser.add_argument("--jobs", type=int, default=2, help="interpreters measured at once (default 2)")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the READMEs' table from results/instructions-X.Y.txt (measures nothing)")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(), end="")
+        return 0
     if shutil.which("valgrind") is None:
         print("instructions.py needs valgrind (Debian: apt install valgrind)", file=sys.stderr)
         return 2
@@ -357,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text)
     if missing:
-        print(f"MISSING: {', '.join(missing)} could not be installed; their figures are not measured")
+        print(f"MISSING: not measured, could not be installed: {', '.join(missing)}")
         return 1
     return 1 if args.check and not within else 0
 
