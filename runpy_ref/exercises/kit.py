@@ -26,9 +26,10 @@ from ..records import (
     SysRestored,
 )
 from ..stages import ABSENT, MISSING, Applied, InsertPath, ReplaceArgv, SetArgv0, SetModule, active_stages
+from ..stages.exec import namespace_kind
 from ..stages.pick_main import code_from_file as _code_from_file
 from ..stages.pick_main import is_null_importer as _is_null_importer
-from ..trace.context import failure, report, tracing_on
+from ..trace.context import failure, report, report_failure, tracing_on
 
 __all__ = [
     "ABSENT",
@@ -55,11 +56,12 @@ __all__ = [
     "emit",
     "failure",
     "is_null_importer",
+    "namespace_kind",
     "read_target",
+    "report_failure",
     "target_name",
     "tracing_on",
 ]
-
 
 
 def emit(record: Any) -> Any:

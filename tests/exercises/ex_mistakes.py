@@ -35,9 +35,16 @@ MISTAKES: tuple[Mistake, ...] = (
         "RM-25",
     ),
     Mistake(
+        "unreported-refusal", 1, "01_find_spec.py",
+        '        raise failure(error, "No module named %s" % mod_name, stage="find_spec", ids=("ERR-01",))',
+        '        raise error("No module named %s" % mod_name)',
+        "ERR-01",
+    ),
+    Mistake(
         "main-package-recursion", 2, "02_pick_main.py",
         '        if name == "__main__" or name.endswith(".__main__"):\n'
-        '            raise error("Cannot use package as __main__ module")\n',
+        '            raise failure(error, "Cannot use package as __main__ module", stage="pick_main", '
+        'ids=("RM-22", "ERR-05"))\n',
         "",
         "RM-22",
     ),
@@ -75,8 +82,9 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "path-entry-already-gone", 6, "06_restore.py",
         "        try:\n            sys.path.remove(change.entry)\n        except ValueError:\n"
-        "            pass  # the code removed it itself: nothing to undo (RP-07)",
-        "        sys.path.remove(change.entry)",
+        "            action = \"already gone\"  # the code removed it itself: nothing to undo (RP-07)\n"
+        "        else:\n            action = \"removed\"",
+        "        sys.path.remove(change.entry)\n        action = \"removed\"",
         "RP-07",
     ),
     Mistake(

@@ -270,3 +270,31 @@ def test_an_argv_that_contains_itself_is_reported_not_raised(tmp_path: Path) -> 
     assert "'argv': ['<root>/pkg/__main__.py', 'x', ['<root>/pkg/__main__.py', 'x', [...]]]" in rendered
     assert "(both returned normally; the difference is in stdout)" in rendered
     assert {f.kind for f in report.failures} == {"scenario"}
+
+
+@pytest.mark.parametrize("number, body, method", [
+    (4, "    saved = change.apply()\n    return Applied(change, saved)\n", "apply"),
+    (6, "    def undo():\n        return change.undo(applied.saved)\n    undo()\n", "undo"),
+])
+def test_calling_the_reference_change_methods_is_refused(tmp_path: Path, number: int, body: str,
+                                                         method: str) -> None:
+    item = exercise(number)
+    function = next(iter(item.functions))
+    argument = "change" if number == 4 else "applied"
+    prelude = "" if number == 4 else "    change = applied.change\n"
+    path = tmp_path / item.filename
+    path.write_text("from runpy_ref.exercises.kit import Applied\n\n\n"
+                    f"def {function}({argument}):\n{prelude}{body}", encoding="utf-8")
+    report = check(item, path, conformance=False)
+    assert not report.ok and report.passed == []
+    assert f"{function} calls change.{method}(): that method is the reference's answer" in report.render()
+
+
+def test_only_the_methods_count_not_a_name_that_looks_like_them(tmp_path: Path) -> None:
+    path = tmp_path / "04_alter_sys.py"
+    source = exercise(4).solution_path().read_text(encoding="utf-8")
+    start = "    saved: Any = MISSING"
+    assert source.count(start) == 1
+    path.write_text(source.replace(start, '    undo = apply = "mine"  # local names, not the methods\n' + start),
+                    encoding="utf-8")
+    assert check(exercise(4), path, conformance=False).ok
