@@ -93,11 +93,23 @@ def feature_of(key: Sequence[int]) -> str:
     return f"{key[0]}.{key[1]}"
 
 
+def _adjacent(hi: Key, lo: Key) -> bool:
+    """Nothing lies between ``hi`` and ``lo``: the next key, or the next feature version in scope
+    (3.0.0 follows the last 2.7.x: there is no 2.8)."""
+    if lo == _succ(hi):
+        return True
+    if hi[2] < LAST or lo[2] > 0:
+        return False
+    here, there = feature_of(hi), feature_of(lo)
+    return here in FEATURE_VERSIONS and there in FEATURE_VERSIONS and \
+        FEATURE_VERSIONS.index(there) == FEATURE_VERSIONS.index(here) + 1
+
+
 def _merge(intervals: Iterable[tuple[Key, Key]]) -> tuple[tuple[Key, Key], ...]:
-    """Sorted, disjoint, non-empty closed intervals (adjacent integer keys are joined)."""
+    """Sorted, disjoint, non-empty closed intervals (neighbouring ones are joined)."""
     out: list[list[Key]] = []
     for lo, hi in sorted(i for i in intervals if i[0] <= i[1]):
-        if out and (lo <= out[-1][1] or lo == _succ(out[-1][1])):
+        if out and (lo <= out[-1][1] or _adjacent(out[-1][1], lo)):
             out[-1][1] = max(out[-1][1], hi)
         else:
             out.append([lo, hi])
@@ -237,6 +249,8 @@ class VersionSet:
                 parts.append(_point(lo))
             elif lo_text == hi_text:
                 parts.append(lo_text)  # every point release of one feature version
+            elif lo[2] == 0 and hi[2] >= LAST and _adjacent((lo[0], lo[1], LAST), (hi[0], hi[1], 0)):
+                parts.append(f"{lo_text}, {hi_text}")  # two neighbours read better as a list
             elif feature_of(lo) == feature_of(hi) and 0 <= hi[2] < LAST:
                 parts.append(f"{_point(lo)}-{hi_text}")  # "3.5.0-3.5.1" rather than "3.5-3.5.1"
             else:
