@@ -181,13 +181,13 @@ def test_quotes_for_every_kind_of_catalogue_entry(monkeypatch: pytest.MonkeyPatc
     entries = {
         "A-1": {"summary": "anchored", "doc": {"anchors": ["D3.13 runpy", {"doc": "D3.12", "anchor": "x"},
                                                         {"doc": "D3.13", "anchor": "y", "phrase": "never"}]}},
-        "A-2": {"title": "since", "documented": True, "doc": {"since": "3.4"}},
+        "A-2": {"title": "since", "documented": True, "doc": {"versions": "2.7, 3.4+"}},
         "A-3": {"summary": "documented", "documented": True},
         "A-4": {"summary": "observed"},
     }
     monkeypatch.setattr(feedback, "_catalogue", lambda: entries)
     assert quote("A-1") == 'A-1: anchored (docs: D3.12 x; D3.13 y: "never")'
-    assert quote("A-2") == "A-2: since (documented since Python 3.4)"
+    assert quote("A-2") == "A-2: since (documented for Python 2.7, 3.4+)"
     assert quote("A-3") == "A-3: documented (documented)"
     assert quote("A-4") == "A-4: observed (not documented: observed CPython behaviour)"
     entries["A-5"] = {"summary": "plain", "doc": {"anchors": ["D2.7 runpy"]}}
