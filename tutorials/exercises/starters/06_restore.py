@@ -43,7 +43,8 @@ def restore(applied: Applied) -> SysRestored:
     * ``SetArgv0``: ``sys.argv[0]`` gets the saved value back.
     * ``ReplaceArgv``: the *contents* of ``sys.argv`` become the saved list again.
     * ``SetModule``: put the saved module back; if there was none (``MISSING``),
-      remove the entry - if the code already removed it, that is fine too.
+      remove the entry (the reference ignores an entry the code removed itself; CPython
+      raises KeyError there, see lesson 7).
       ``run_name='__main__'`` replaces the real ``__main__``, which must come back [RM-19].
     * ``InsertPath``: an overwritten ``sys.path[0]`` gets its old value; an
       inserted entry is removed with ``sys.path.remove`` (the first equal
