@@ -15,7 +15,7 @@ from .hints import choose, load_hints, next_level, seen_levels
 __all__ = ["NOT_GRADED", "main"]
 
 NOT_GRADED = 3
-"""Exit status of ``check --no-conformance`` when it finds nothing wrong: not a pass (0), not a failure (1)."""
+"""Exit status of ``check --no-conformance`` finding nothing wrong: not a pass (0), not a failure (1)."""
 
 
 def _rel(path: Path) -> str:

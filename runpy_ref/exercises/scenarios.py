@@ -71,8 +71,8 @@ FIXTURE: dict[str, str] = {
 COMPILED = ("compiled_src.py", "compiled.bin")
 """``compiled.bin``: bytecode without the usual suffix (RP-04: no suffix is required)."""
 
-FIXTURE_NAMES = ("top", "pkg", "nomain", "mainpkg", "badparent", "brokenimport", "ns", "boom", "leave", "stop",
-                 "selfbroken")
+FIXTURE_NAMES = ("top", "pkg", "nomain", "mainpkg", "badparent", "brokenimport", "ns", "boom", "leave",
+                 "stop", "selfbroken")
 WATCHED_KEYS = ("__main__", "<run_path>", "custom", "a.b.c")
 
 
@@ -166,7 +166,8 @@ SCENARIOS: tuple[Scenario, ...] = (
              lesson="SystemExit must reach the caller as it is (catch it before the general case, "
                     "record it, re-raise it with a bare `raise`): python -m exits with the program's status"),
     Scenario("rm-base-exception",
-             "run_module('stop', alter_sys=True): the code raises Stop, a BaseException that is not an Exception",
+             "run_module('stop', alter_sys=True): the code raises Stop, a BaseException that is not "
+             "an Exception",
              ("ERR-12", "G-16", "RM-18"), lambda api: api.run_module("stop", alter_sys=True),
              lesson="`except Exception` does not see this ending: Stop derives from BaseException, as "
                     "KeyboardInterrupt does; catch BaseException to record every way the code can end"),
