@@ -258,6 +258,11 @@ def _compare_traces(scenario: Scenario, ref: list[Event], got: list[Event], item
         diff = first_difference(_event_key(want), _event_key(have)) if want and have else None
         detail = [f"first difference: {diff[0]}: expected {show(diff[1])}, actual {show(diff[2])}"
                   ] if diff else []
+        if want is not None and want.event == "stage_failed" and (
+                have is None or have.event != "stage_failed" or have.behaviours != want.behaviours):
+            detail.append(f"the reference tells the trace that {want.stage} stopped here: raise failure(error, "
+                          f"message, stage=\"{want.stage}\", ids=...) with the IDs the docstring gives; a "
+                          "plain `raise error(...)` leaves that event out")
         return Failure(
             "trace", f"{scenario.title}: event {index + 1} of the trace differs",
             behaviours=tuple((want or have).behaviours) or scenario.behaviours,  # type: ignore[union-attr]

@@ -27,8 +27,9 @@ from ..records import (
 )
 from ..stages import ABSENT, MISSING, Applied, InsertPath, ReplaceArgv, SetArgv0, SetModule, active_stages
 from ..stages.pick_main import code_from_file as _code_from_file
+from ..stages.exec import namespace_kind
 from ..stages.pick_main import is_null_importer as _is_null_importer
-from ..trace.context import failure, report, tracing_on
+from ..trace.context import failure, report, report_failure, tracing_on
 
 __all__ = [
     "ABSENT",
@@ -54,7 +55,9 @@ __all__ = [
     "code_from_file",
     "emit",
     "failure",
+    "report_failure",
     "is_null_importer",
+    "namespace_kind",
     "read_target",
     "target_name",
     "tracing_on",

@@ -34,8 +34,7 @@ class Mistake:
     """Phrases the rendered report must contain: how the feedback names this mistake."""
 
 
-_RUN_CODE = ("_run_code(code, temp.module.__dict__, init_globals, mod_name, mod_spec, pkg_name, script_name,\n"
-             '                  _kind="temporary module")')
+_RUN_CODE = "_run_code(code, temp.module.__dict__, init_globals, mod_name, mod_spec, pkg_name, script_name)"
 
 _F1, _F2, _F3, _F4, _F5, _F6, _F7 = ("01_find_spec.py", "02_pick_main.py", "03_build_globals.py",
                                       "04_alter_sys.py", "05_exec.py", "06_restore.py", "07_runpy.py")
@@ -54,6 +53,7 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "parent-import-error-swallowed", 1, _F1,
         "            if missing is None or (missing != pkg_name and not pkg_name.startswith(missing + \".\")):\n"
+        "                report_failure(exc, stage=\"find_spec\", ids=(\"RM-25\", \"CLI-18\"))\n"
         "                raise\n",
         "            pass  # every ImportError taken for a missing parent\n",
         "RM-25", ("brokenimport", "no_such_module_inside_brokenimport"),
@@ -61,7 +61,7 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "relative-name-accepted", 1, _F1,
         '    if profile.reject_relative_names and mod_name.startswith("."):\n'
-        '        raise error("Relative module names not supported")\n',
+        '        raise failure(error, "Relative module names not supported", stage="find_spec", ids=("RM-05", "ERR-06"))\n',
         "",
         "RM-05", ("Relative module names not supported",),
     ),
@@ -80,15 +80,15 @@ MISTAKES: tuple[Mistake, ...] = (
     ),
     Mistake(
         "importerror-not-error-class", 1, _F1,
-        '        raise error("No module named %s" % mod_name)',
+        '        raise failure(error, "No module named %s" % mod_name, stage="find_spec", ids=("ERR-01",))',
         '        raise ImportError("No module named %s" % mod_name)',
         "", ("python -m on a missing module",
              "raise the `error` class the stage receives, never ImportError itself"),
     ),
     Mistake(
         "lookup-error-not-chained", 1, _F1,
-        "        raise error(message) from exc",
-        "        raise error(message) from None",
+        '        raise failure(error, message, stage="find_spec", ids=("ERR-02", "ERR-03")) from exc',
+        '        raise failure(error, message, stage="find_spec", ids=("ERR-02", "ERR-03")) from None',
         "", ("the difference is in chained", "`from None` hides it"),
     ),
     Mistake(
@@ -101,37 +101,27 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "main-package-recursion", 2, _F2,
         '        if name == "__main__" or name.endswith(".__main__"):\n'
-        '            raise error("Cannot use package as __main__ module")\n',
+        '            raise failure(error, "Cannot use package as __main__ module", stage="pick_main",\n'
+        '                          ids=("RM-22", "ERR-05"))\n',
         "",
         "RM-22", ("Cannot use package as __main__ module",),
     ),
     Mistake(
-        "package-suffix-always", 2, _F2,
-        "            if name not in sys.modules:\n"
-        "                raise  # the package itself failed to import: being a package is beside the point\n",
-        "",
-        "ERR-04", ("the package itself cannot be imported",
-                   "the 'is a package and cannot be directly executed' suffix is only for a package"),
+        "refusal-not-told", 2, _F2,
+        '            raise failure(error, "Cannot use package as __main__ module", stage="pick_main",\n'
+        '                          ids=("RM-22", "ERR-05"))',
+        '            raise error("Cannot use package as __main__ module")',
+        "RM-22", ("pick_main stops here", "raise failure(error, message, stage=\"pick_main\", ids=...)"),
     ),
     Mistake(
-        "package-suffix-never", 2, _F2,
-        "            raise error(f\"{exc}; {name!r} is a package and cannot be directly executed\")  # noqa: B904",
-        "            raise",
-        "ERR-04", ("is a package and cannot be directly executed",),
-    ),
-    Mistake(
-        "redirect-bypasses-stage-table", 2, _F2,
-        "            main_found = stages.find_spec(main_name, error=error, profile=profile)\n"
-        "            return stages.pick_main(main_found, error=error, profile=profile)",
-        "            main_found = stages.find_spec(main_name, error=error, profile=profile)\n"
-        "            loader = main_found.spec.loader\n"
-        "            code = loader.get_code(main_name)\n"
-        "            return MainChoice(main_name, main_found.spec, \"loader.get_code()\", code)",
-        "RM-22", ("Cannot use package as __main__ module",),
+        "directory-read-as-file", 2, _F2,
+        "    if importer is not None:\n",
+        "    if importer is not None and False:  # every path read as a file\n",
+        "RP-05", ("run_path('app'): a directory with __main__.py",),
     ),
     Mistake(
         "builtin-code-none-accepted", 2, _F2,
-        '    if code is None:\n        raise error(f"No code object available for {name}")\n',
+        '    if code is None:\n        raise failure(error, f"No code object available for {name}", stage="pick_main", ids=("ERR-08", "RM-26"))\n',
         "",
         "RM-26", ("No code object available for sys",),
     ),
@@ -254,14 +244,14 @@ MISTAKES: tuple[Mistake, ...] = (
     # -- exercise 6: restore ---------------------------------------------------------------
     Mistake(
         "path-entry-already-gone", 6, _F6,
-        "        try:\n            sys.path.remove(change.entry)\n        except ValueError:\n"
-        "            pass  # the code removed it itself: nothing to undo (RP-07)",
-        "        sys.path.remove(change.entry)",
+        "        try:\n            sys.path.remove(change.entry)\n            action = \"removed\"\n        except ValueError:\n"
+        "            action = \"already gone\"  # the code removed it itself: nothing to undo (RP-07)",
+        "        sys.path.remove(change.entry)\n        action = \"removed\"",
         "RP-07", ("raised ValueError: list.remove(x): x not in list",),
     ),
     Mistake(
         "missing-restored-as-none", 6, _F6,
-        "        if saved is MISSING:\n            sys.modules.pop(change.name, None)\n"
+        "        if saved is MISSING:\n            sys.modules.pop(change.name, None)\n            action = \"removed\"\n"
         "        else:\n            sys.modules[change.name] = saved",
         "        sys.modules[change.name] = saved",
         "", ("after.modules",),
@@ -274,9 +264,9 @@ MISTAKES: tuple[Mistake, ...] = (
     ),
     Mistake(
         "path-pop-first", 6, _F6,
-        "        try:\n            sys.path.remove(change.entry)\n        except ValueError:\n"
-        "            pass  # the code removed it itself: nothing to undo (RP-07)",
-        "        del sys.path[0]",
+        "        try:\n            sys.path.remove(change.entry)\n            action = \"removed\"\n        except ValueError:\n"
+        "            action = \"already gone\"  # the code removed it itself: nothing to undo (RP-07)",
+        "        del sys.path[0]\n        action = \"removed\"",
         "", ("the code removes its own sys.path entry", "sys.path must end as it started"),
     ),
     Mistake(
@@ -343,8 +333,8 @@ MISTAKES: tuple[Mistake, ...] = (
     ),
     Mistake(
         "story-out-of-order", 7, _F7,
-        "    emit(ExecStarted(mod_name, _kind))\n    try:\n        exec(code, run_globals)",
-        "    try:\n        exec(code, run_globals)\n        emit(ExecStarted(mod_name, _kind))",
+        "    emit(ExecStarted(mod_name, namespace_kind(run_globals, mod_name)))\n    try:\n        exec(code, run_globals)",
+        "    try:\n        exec(code, run_globals)\n        emit(ExecStarted(mod_name, namespace_kind(run_globals, mod_name)))",
         "", ("exec event 1 differs",),
     ),
 )

@@ -85,7 +85,7 @@ def test_an_endless_loop_is_stopped_and_shown(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(grader, "SCENARIO_SECONDS", 1)
     source = exercise(5).solution_path().read_text(encoding="utf-8")
-    start = "    emit(ExecStarted(name, namespace_kind))\n"
+    start = "    emit(ExecStarted(name, namespace_kind(namespace, name)))\n"
     path = tmp_path / "05_exec.py"
     loop = '    while name == "top":\n        pass\n'
     path.write_text(source.replace(start, start + loop, 1), encoding="utf-8")

@@ -22,7 +22,9 @@ from runpy_ref.exercises.kit import (
     SpecFound,
     code_from_file,
     emit,
+    failure,
     is_null_importer,
+    report_failure,
 )
 
 
@@ -43,6 +45,13 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
       ImportError from it becomes ``error`` with the same text; ``None`` means
       "No code object available for NAME" [ERR-08, RM-26].
 
+    Every refusal is ``raise failure(error, message, stage="pick_main",
+    ids=...)`` with the IDs in brackets above (RM-22 with ERR-05; ERR-08 with
+    RM-26 for "No code object"), so that the trace says pick_main stopped.
+    Any other exception from ``get_code`` (a SyntaxError in the module) is
+    the module's own: ``report_failure(exc, stage="pick_main",
+    ids=("G-16",))``, then a bare ``raise``.
+
     Finish with ``return emit(MainChoice(name, spec, "loader.get_code()", code))``.
     """
     # TODO-BEGIN
@@ -52,17 +61,22 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
     name = found.name
     if found.is_package:
         if name == "__main__" or name.endswith(".__main__"):
-            raise error("Cannot use package as __main__ module")
+            raise failure(error, "Cannot use package as __main__ module", stage="pick_main",
+                          ids=("RM-22", "ERR-05"))
         return emit(PackageRedirect(name, name + ".__main__"))
     loader = found.spec.loader
     if loader is None:
-        raise error(f"{name!r} is a namespace package and cannot be executed")
+        raise failure(error, f"{name!r} is a namespace package and cannot be executed", stage="pick_main",
+                      ids=("ERR-09",))
     try:
         code = loader.get_code(name)
     except ImportError as exc:
-        raise error(format(exc)) from exc
+        raise failure(error, format(exc), stage="pick_main", ids=("ERR-08",)) from exc
+    except Exception as exc:  # a SyntaxError in the module, say: its own error, unchanged
+        report_failure(exc, stage="pick_main", ids=("G-16",))
+        raise
     if code is None:
-        raise error(f"No code object available for {name}")
+        raise failure(error, f"No code object available for {name}", stage="pick_main", ids=("ERR-08", "RM-26"))
     return emit(MainChoice(name, found.spec, "loader.get_code()", code))
     # TODO-END
 

@@ -1,8 +1,8 @@
 """Exercise 3: build_globals - decide the special globals the code will see.
 
-Contract (from ``runpy_ref/stages.py``)::
+Contract (from ``runpy_ref/stages/build_globals.py``)::
 
-    build_globals(*, spec, run_name, init_globals, pkg_name=None, script_name=None, profile)
+    build_globals(*, spec, run_name, init_globals, pkg_name=None, script_name=None, loader=None, profile)
         -> GlobalsPlan
 
 A *pure* function: it looks at its arguments and returns a plan; it changes
@@ -26,6 +26,7 @@ def build_globals(
     init_globals: dict[str, Any] | None,
     pkg_name: str | None = None,
     script_name: Any = None,
+    loader: Any = None,
     profile: Profile,
 ) -> GlobalsPlan:
     """Return the plan: which special globals get which values.
@@ -39,6 +40,9 @@ def build_globals(
     ``spec.parent`` [RM-11].  Without a spec (``run_path`` of a plain file)
     ``__file__`` is ``script_name`` and ``__loader__``, ``__cached__`` and
     ``__spec__`` are None [RP-13, RP-14]; ``__package__`` is ``pkg_name``.
+    (``loader`` is given only for a script the interpreter runs itself,
+    ``python FILE``, which names its own loader where ``run_path`` has
+    ``None``: without a spec, ``__loader__`` is ``loader``.)
     Always: ``__name__`` is ``run_name`` [RM-08] and ``__doc__`` is None [G-13].
 
     Build ``GlobalsPlan(specials=..., kept=..., overridden=..., ids=...)``:
@@ -58,7 +62,7 @@ def build_globals(
     # TODO: 2. Put the seven values in a dict keyed by special name; order them by profile.specials.
     # TODO: 3. Split the init_globals keys into kept / overridden, choose the ids, and emit the plan.
     if spec is None:
-        loader, fname, cached = None, script_name, None
+        fname, cached = script_name, None
     else:
         loader, fname, cached = spec.loader, spec.origin, spec.cached
         if pkg_name is None:

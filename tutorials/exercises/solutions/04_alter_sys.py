@@ -1,6 +1,6 @@
 """Exercise 4: alter_sys - make one change to ``sys``, and keep what undoing it needs.
 
-Contract (from ``runpy_ref/stages.py``)::
+Contract (from ``runpy_ref/stages/alter_sys.py``)::
 
     alter_sys(change) -> Applied
 
@@ -73,6 +73,7 @@ def alter_sys(change: Any) -> Applied:
     else:
         raise TypeError(f"alter_sys does not know how to apply {change!r}")
     # TODO-END
-    if tracing_on():
-        emit(SysChanged(target_name(change), before, read_target(change), change.lasting, ids=change.ids))
+    if tracing_on():  # the trace says how: "inserted" for a new sys.path entry, "removed" for an entry taken out
+        emit(SysChanged(target_name(change), change.action(), before, read_target(change), change.lasting,
+                        change.ids))
     return Applied(change, saved)

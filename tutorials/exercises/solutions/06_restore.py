@@ -1,6 +1,6 @@
 """Exercise 6: restore - undo one change to ``sys``: the caller gets back what it had.
 
-Contract (from ``runpy_ref/stages.py``)::
+Contract (from ``runpy_ref/stages/restore.py``)::
 
     restore(applied) -> SysRestored
 
@@ -47,6 +47,7 @@ def restore(applied: Applied) -> SysRestored:
     """
     change = applied.change
     before = read_target(change) if tracing_on() else None
+    action = "set"  # how it was undone, for the trace: "set", "removed" or "already gone"
     # TODO-BEGIN
     # TODO: One branch per kind of change, putting back applied.saved; see the docstring.
     # TODO: Hint: sys.modules.pop(name, None) removes an entry that may already be gone;
@@ -59,6 +60,7 @@ def restore(applied: Applied) -> SysRestored:
     elif isinstance(change, SetModule):
         if saved is MISSING:
             sys.modules.pop(change.name, None)
+            action = "removed"
         else:
             sys.modules[change.name] = saved
     elif isinstance(change, InsertPath) and saved is not MISSING:
@@ -66,10 +68,11 @@ def restore(applied: Applied) -> SysRestored:
     elif isinstance(change, InsertPath):
         try:
             sys.path.remove(change.entry)
+            action = "removed"
         except ValueError:
-            pass  # the code removed it itself: nothing to undo (RP-07)
+            action = "already gone"  # the code removed it itself: nothing to undo (RP-07)
     else:
         raise TypeError(f"restore does not know how to undo {change!r}")
     # TODO-END
     after = read_target(change) if tracing_on() else None
-    return emit(SysRestored(target_name(change), before, after, ids=change.ids))
+    return emit(SysRestored(target_name(change), action, before, after, change.ids))

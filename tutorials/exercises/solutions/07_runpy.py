@@ -44,6 +44,7 @@ from runpy_ref.exercises.kit import (
     SysChanged,
     SysRestored,
     emit,
+    namespace_kind,
     read_target,
     target_name,
 )
@@ -55,12 +56,17 @@ _NOTHING = object()  # "there was no such entry" (None can be a real value)
 
 def _changed(change: Any, before: Any) -> None:
     """Tell the alter_sys part of the story: ``change`` was just made [exercise 4]."""
-    emit(SysChanged(target_name(change), before, read_target(change), change.lasting, ids=change.ids))
+    emit(SysChanged(target_name(change), change.action(), before, read_target(change), change.lasting,
+                    change.ids))
 
 
-def _restored(change: Any, before: Any) -> None:
-    """Tell the restore part of the story: ``change`` was just undone [exercise 6]."""
-    emit(SysRestored(target_name(change), before, read_target(change), ids=change.ids))
+def _restored(change: Any, before: Any, action: str = "set") -> None:
+    """Tell the restore part of the story: ``change`` was just undone, by ``action`` [exercise 6].
+
+    ``action`` is how: ``"set"`` (the old value is back), ``"removed"`` (an
+    entry that was not there before is gone) or ``"already gone"``.
+    """
+    emit(SysRestored(target_name(change), action, before, read_target(change), change.ids))
 
 
 class _Error(Exception):
@@ -100,10 +106,12 @@ class _TempModule:
         before = read_target(change)
         if self._saved is _NOTHING:
             sys.modules.pop(self.mod_name, None)
+            action = "removed"
         else:
             sys.modules[self.mod_name] = self._saved
+            action = "set"
         self._saved = _NOTHING
-        _restored(change, before)
+        _restored(change, before, action)
         # TODO-END
 
 
@@ -146,8 +154,6 @@ def _run_code(
     mod_spec: Any = None,
     pkg_name: str | None = None,
     script_name: Any = None,
-    *,
-    _kind: str = "given dict",
 ) -> dict[str, Any]:
     """Fill ``run_globals`` (init_globals first, then the specials), run ``code`` in it, return it.
 
@@ -159,9 +165,8 @@ def _run_code(
     ``__package__`` is ``pkg_name``).
 
     The story: ``emit(GlobalsPlan(...))`` as in exercise 3, then
-    ``ExecStarted(mod_name, _kind)`` and an ``ExecFinished`` as in exercise
-    5.  ``_kind`` says what ``run_globals`` is: ``"fresh dict"``,
-    ``"temporary module"`` or ``"__main__ module"`` (the callers know).
+    ``ExecStarted(mod_name, namespace_kind(run_globals, mod_name))`` and an
+    ``ExecFinished`` as in exercise 5.
     """
     # TODO-BEGIN
     # TODO: 1. run_globals.update(init_globals) when init_globals is given (never modify init_globals).
@@ -188,7 +193,7 @@ def _run_code(
     emit(GlobalsPlan(tuple(specials.items()), tuple(k for k in given if k not in specials),
                      tuple(k for k in given if k in specials), ()))
     run_globals.update(specials)
-    emit(ExecStarted(mod_name, _kind))
+    emit(ExecStarted(mod_name, namespace_kind(run_globals, mod_name)))
     try:
         exec(code, run_globals)
     except SystemExit as exc:
@@ -222,8 +227,7 @@ def _run_module_code(
     # TODO: then return a copy of temp.module.__dict__.
     fname = script_name if mod_spec is None else mod_spec.origin
     with _TempModule(mod_name) as temp, _ModifiedArgv0(fname):
-        _run_code(code, temp.module.__dict__, init_globals, mod_name, mod_spec, pkg_name, script_name,
-                  _kind="temporary module")
+        _run_code(code, temp.module.__dict__, init_globals, mod_name, mod_spec, pkg_name, script_name)
     return temp.module.__dict__.copy()
     # TODO-END
 
@@ -355,7 +359,7 @@ def _run_module_as_main(mod_name: str, alter_argv: bool = True) -> dict[str, Any
         before = read_target(change)
         sys.argv[0] = spec.origin
         _changed(change, before)
-    return _run_code(code, main_globals, None, "__main__", spec, _kind="__main__ module")
+    return _run_code(code, main_globals, None, "__main__", spec)
     # TODO-END
 
 
@@ -378,7 +382,7 @@ def run_module(
         run_name = mod_name
     if alter_sys:
         return _run_module_code(code, init_globals, run_name, spec)
-    return _run_code(code, {}, init_globals, run_name, spec, _kind="fresh dict")
+    return _run_code(code, {}, init_globals, run_name, spec)
     # TODO-END
 
 
@@ -453,13 +457,13 @@ def run_path(
     try:
         _, spec, code = _get_main_module_details()
         with _TempModule(run_name) as temp, _ModifiedArgv0(path_name):
-            return _run_code(code, temp.module.__dict__, init_globals, run_name, spec, pkg_name,
-                             _kind="temporary module").copy()
+            return _run_code(code, temp.module.__dict__, init_globals, run_name, spec, pkg_name).copy()
     finally:
         before = read_target(entry)
         try:
             sys.path.remove(path_name)
+            action = "removed"
         except ValueError:
-            pass
-        _restored(entry, before)
+            action = "already gone"
+        _restored(entry, before, action)
     # TODO-END

@@ -5,7 +5,7 @@
 # ruff: noqa: F401 - the imports are the tools you will need
 """Exercise 1: find_spec - ask the import system where a module is.
 
-Contract (from ``runpy_ref/stages.py``)::
+Contract (from ``runpy_ref/stages/find_spec.py``)::
 
     find_spec(mod_name, *, error, profile) -> SpecFound
 
@@ -21,7 +21,15 @@ import importlib.util
 import sys
 import warnings
 
-from runpy_ref.exercises.kit import AlreadyImported, ParentImported, Profile, SpecFound, emit
+from runpy_ref.exercises.kit import (
+    AlreadyImported,
+    ParentImported,
+    Profile,
+    SpecFound,
+    emit,
+    failure,
+    report_failure,
+)
 
 
 def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> SpecFound:
@@ -29,12 +37,16 @@ def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> Spe
 
     ``error`` is ``ImportError`` for ``run_module`` and a private class for
     ``python -m`` (which prints one line instead of a traceback), so every
-    refusal below must be ``raise error(...)``.  Exceptions raised by a
-    parent package's own code are *not* runpy's refusals: let them through.
+    refusal below is ``raise failure(error, message, stage="find_spec",
+    ids=...)``: ``failure`` builds ``error(message)`` and tells the trace that
+    find_spec stops here.  Exceptions raised by a parent package's own code
+    are *not* runpy's refusals: tell the trace with ``report_failure(exc,
+    stage="find_spec", ids=("RM-25", "CLI-18"))`` and let them through with a
+    bare ``raise``.
 
     The behaviours to reproduce (catalogue IDs in brackets):
 
-    * a name starting with ``.`` is refused: "Relative module names not supported" [RM-05]
+    * a name starting with ``.`` is refused: "Relative module names not supported" [RM-05, ERR-06]
     * the parent package ``a.b`` of ``a.b.c`` is imported first; a *missing*
       parent is left for the lookup to report, any other error in the
       parent's ``__init__`` propagates unchanged [RM-03, RM-25]
@@ -43,7 +55,7 @@ def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> Spe
     * ``importlib.util.find_spec`` failures (ImportError, AttributeError,
       TypeError, ValueError) become ``error`` with the message of
       ``profile.spec_error_template``, plus a hint when the name ends in
-      ``.py`` [ERR-02, ERR-03, ERR-07]
+      ``.py`` [ERR-02, ERR-03; the hint: ERR-07]
     * no spec at all: "No module named NAME" (no quotes) [ERR-01]
 
     Record each step with ``emit(...)``: ``ParentImported(package, module)``
@@ -51,10 +63,11 @@ def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> Spe
     message)`` before warning, and finally ``return emit(SpecFound(mod_name, spec))``.
     """
     # TODO: 1. Refuse a relative name (one starting with "."):
-    # TODO:    raise error("Relative module names not supported").
+    # TODO:    raise failure(error, "Relative module names not supported", stage="find_spec", ids=...).
     # TODO: 2. If the name has a parent package (mod_name.rpartition(".")[0]), __import__ it.
     # TODO:    An ImportError that is about the parent (or one of *its* parents) being missing is
-    # TODO:    swallowed; any other exception propagates as it is.  After a successful import,
+    # TODO:    swallowed; any other exception is reported (report_failure) and propagates as it is.
+    # TODO:    After a successful import,
     # TODO:    emit(ParentImported(pkg_name, mod_name)).
     # TODO: 3. Still for a submodule: if sys.modules already holds mod_name and it is not a package,
     # TODO:    emit(AlreadyImported(...)) and warnings.warn(RuntimeWarning(message)).

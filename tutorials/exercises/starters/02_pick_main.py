@@ -16,7 +16,6 @@ Check your work with ``python -m runpy_ref.exercises check 2``.
 from __future__ import annotations
 
 import os
-import sys
 from pkgutil import get_importer
 from typing import Any
 
@@ -28,7 +27,9 @@ from runpy_ref.exercises.kit import (
     SpecFound,
     code_from_file,
     emit,
+    failure,
     is_null_importer,
+    report_failure,
 )
 
 
@@ -48,6 +49,13 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
     * Otherwise ask the loader for the code (``loader.get_code(name)``); an
       ImportError from it becomes ``error`` with the same text; ``None`` means
       "No code object available for NAME" [ERR-08, RM-26].
+
+    Every refusal is ``raise failure(error, message, stage="pick_main",
+    ids=...)`` with the IDs in brackets above (RM-22 with ERR-05; ERR-08 with
+    RM-26 for "No code object"), so that the trace says pick_main stopped.
+    Any other exception from ``get_code`` (a SyntaxError in the module) is
+    the module's own: ``report_failure(exc, stage="pick_main",
+    ids=("G-16",))``, then a bare ``raise``.
 
     Finish with ``return emit(MainChoice(name, spec, "loader.get_code()", code))``.
     """

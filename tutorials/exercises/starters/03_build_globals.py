@@ -5,9 +5,9 @@
 # ruff: noqa: F401 - the imports are the tools you will need
 """Exercise 3: build_globals - decide the special globals the code will see.
 
-Contract (from ``runpy_ref/stages.py``)::
+Contract (from ``runpy_ref/stages/build_globals.py``)::
 
-    build_globals(*, spec, run_name, init_globals, pkg_name=None, script_name=None, profile)
+    build_globals(*, spec, run_name, init_globals, pkg_name=None, script_name=None, loader=None, profile)
         -> GlobalsPlan
 
 A *pure* function: it looks at its arguments and returns a plan; it changes
@@ -31,6 +31,7 @@ def build_globals(
     init_globals: dict[str, Any] | None,
     pkg_name: str | None = None,
     script_name: Any = None,
+    loader: Any = None,
     profile: Profile,
 ) -> GlobalsPlan:
     """Return the plan: which special globals get which values.
@@ -44,6 +45,9 @@ def build_globals(
     ``spec.parent`` [RM-11].  Without a spec (``run_path`` of a plain file)
     ``__file__`` is ``script_name`` and ``__loader__``, ``__cached__`` and
     ``__spec__`` are None [RP-13, RP-14]; ``__package__`` is ``pkg_name``.
+    (``loader`` is given only for a script the interpreter runs itself,
+    ``python FILE``, which names its own loader where ``run_path`` has
+    ``None``: without a spec, ``__loader__`` is ``loader``.)
     Always: ``__name__`` is ``run_name`` [RM-08] and ``__doc__`` is None [G-13].
 
     Build ``GlobalsPlan(specials=..., kept=..., overridden=..., ids=...)``:

@@ -5,7 +5,7 @@
 # ruff: noqa: F401 - the imports are the tools you will need
 """Exercise 4: alter_sys - make one change to ``sys``, and keep what undoing it needs.
 
-Contract (from ``runpy_ref/stages.py``)::
+Contract (from ``runpy_ref/stages/alter_sys.py``)::
 
     alter_sys(change) -> Applied
 
@@ -60,6 +60,7 @@ def alter_sys(change: Any) -> Applied:
     # TODO:   InsertPath  - replace_first (and sys.path not empty): save and overwrite sys.path[0];
     # TODO:                 otherwise save MISSING and insert change.entry at position 0
     raise NotImplementedError("exercise 4: alter_sys is not written yet")
-    if tracing_on():
-        emit(SysChanged(target_name(change), before, read_target(change), change.lasting, ids=change.ids))
+    if tracing_on():  # the trace says how: "inserted" for a new sys.path entry, "removed" for an entry taken out
+        emit(SysChanged(target_name(change), change.action(), before, read_target(change), change.lasting,
+                        change.ids))
     return Applied(change, saved)

@@ -5,7 +5,7 @@
 # ruff: noqa: F401 - the imports are the tools you will need
 """Exercise 6: restore - undo one change to ``sys``: the caller gets back what it had.
 
-Contract (from ``runpy_ref/stages.py``)::
+Contract (from ``runpy_ref/stages/restore.py``)::
 
     restore(applied) -> SysRestored
 
@@ -52,9 +52,10 @@ def restore(applied: Applied) -> SysRestored:
     """
     change = applied.change
     before = read_target(change) if tracing_on() else None
+    action = "set"  # how it was undone, for the trace: "set", "removed" or "already gone"
     # TODO: One branch per kind of change, putting back applied.saved; see the docstring.
     # TODO: Hint: sys.modules.pop(name, None) removes an entry that may already be gone;
     # TODO: catch the ValueError of sys.path.remove.
     raise NotImplementedError("exercise 6: restore is not written yet")
     after = read_target(change) if tracing_on() else None
-    return emit(SysRestored(target_name(change), before, after, ids=change.ids))
+    return emit(SysRestored(target_name(change), action, before, after, change.ids))

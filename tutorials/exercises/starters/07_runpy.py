@@ -49,6 +49,7 @@ from runpy_ref.exercises.kit import (
     SysChanged,
     SysRestored,
     emit,
+    namespace_kind,
     read_target,
     target_name,
 )
@@ -60,12 +61,17 @@ _NOTHING = object()  # "there was no such entry" (None can be a real value)
 
 def _changed(change: Any, before: Any) -> None:
     """Tell the alter_sys part of the story: ``change`` was just made [exercise 4]."""
-    emit(SysChanged(target_name(change), before, read_target(change), change.lasting, ids=change.ids))
+    emit(SysChanged(target_name(change), change.action(), before, read_target(change), change.lasting,
+                    change.ids))
 
 
-def _restored(change: Any, before: Any) -> None:
-    """Tell the restore part of the story: ``change`` was just undone [exercise 6]."""
-    emit(SysRestored(target_name(change), before, read_target(change), ids=change.ids))
+def _restored(change: Any, before: Any, action: str = "set") -> None:
+    """Tell the restore part of the story: ``change`` was just undone, by ``action`` [exercise 6].
+
+    ``action`` is how: ``"set"`` (the old value is back), ``"removed"`` (an
+    entry that was not there before is gone) or ``"already gone"``.
+    """
+    emit(SysRestored(target_name(change), action, before, read_target(change), change.ids))
 
 
 class _Error(Exception):
@@ -121,8 +127,6 @@ def _run_code(
     mod_spec: Any = None,
     pkg_name: str | None = None,
     script_name: Any = None,
-    *,
-    _kind: str = "given dict",
 ) -> dict[str, Any]:
     """Fill ``run_globals`` (init_globals first, then the specials), run ``code`` in it, return it.
 
@@ -134,9 +138,8 @@ def _run_code(
     ``__package__`` is ``pkg_name``).
 
     The story: ``emit(GlobalsPlan(...))`` as in exercise 3, then
-    ``ExecStarted(mod_name, _kind)`` and an ``ExecFinished`` as in exercise
-    5.  ``_kind`` says what ``run_globals`` is: ``"fresh dict"``,
-    ``"temporary module"`` or ``"__main__ module"`` (the callers know).
+    ``ExecStarted(mod_name, namespace_kind(run_globals, mod_name))`` and an
+    ``ExecFinished`` as in exercise 5.
     """
     # TODO: 1. run_globals.update(init_globals) when init_globals is given (never modify init_globals).
     # TODO: 2. Compute the seven specials, emit the GlobalsPlan, set them (they override init_globals).
