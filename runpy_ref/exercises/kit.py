@@ -26,8 +26,8 @@ from ..records import (
     SysRestored,
 )
 from ..stages import ABSENT, MISSING, Applied, InsertPath, ReplaceArgv, SetArgv0, SetModule, active_stages
-from ..stages.pick_main import code_from_file as _code_from_file
 from ..stages.exec import namespace_kind
+from ..stages.pick_main import code_from_file as _code_from_file
 from ..stages.pick_main import is_null_importer as _is_null_importer
 from ..trace.context import failure, report, report_failure, tracing_on
 
@@ -55,10 +55,10 @@ __all__ = [
     "code_from_file",
     "emit",
     "failure",
-    "report_failure",
     "is_null_importer",
     "namespace_kind",
     "read_target",
+    "report_failure",
     "target_name",
     "tracing_on",
 ]
