@@ -376,11 +376,13 @@ def _summary_cell(state: Mapping[str, Any]) -> str:
 
 
 def render_fragment(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]], *,
-                    id_prefix: str = "", title: str = "") -> str:
+                    id_prefix: str = "", title: str = "", table: bool = True) -> str:
     """The stepper as a ``<div>`` to put inside a page that has :data:`STEPPER_CSS` and :data:`STEPPER_JS`.
 
     Step anchors are ``{id_prefix}step-N``; give each stepper of one page
-    its own prefix.
+    its own prefix.  ``table=False`` leaves out the table of every step, for
+    a page that shows the trace already (readers without scripts then see
+    a one-line note instead of the stepper).
     """
     events = [dict(e) for e in events]
     all_states = states(events)
@@ -412,12 +414,17 @@ def render_fragment(header: Mapping[str, Any], events: Sequence[Mapping[str, Any
         f"<span class='rs-position' aria-live='polite'></span>"
         "<span class='rs-keys'>(or the ← and → keys)</span>"
         "</div><div class='rs-view' tabindex='-1'></div></div>"
-        "<div class='rs-all'><p class='rs-tablenote'>Every step, with the state after it:</p>"
-        "<div class='rs-tablewrap'><table class='rs-table'><thead><tr><th scope='col'>step</th>"
-        "<th scope='col'>stage</th><th scope='col'>what happened, and why</th>"
-        "<th scope='col'>state after it</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div></div>"
-        f"{''.join(templates)}</div>"
+        + (
+            "<div class='rs-all'><p class='rs-tablenote'>Every step, with the state after it:</p>"
+            "<div class='rs-tablewrap'><table class='rs-table'><thead><tr><th scope='col'>step</th>"
+            "<th scope='col'>stage</th><th scope='col'>what happened, and why</th>"
+            "<th scope='col'>state after it</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div></div>"
+            if table else
+            "<noscript><p class='rs-note'>With scripts on, this run can be stepped through here, "
+            "with the state of sys after each step.</p></noscript>"
+        )
+        + f"{''.join(templates)}</div>"
     )
 
 
@@ -577,19 +584,21 @@ STEPPER_JS = r"""
     var position = root.querySelector(".rs-position");
     var all = root.querySelector(".rs-all");
     var current = 0;
-    var details = document.createElement("details");
-    details.className = "rs-all-details";
-    var summary = document.createElement("summary");
-    summary.textContent = "All " + total + " steps as one table";
-    details.appendChild(summary);
-    all.parentNode.insertBefore(details, all);
-    details.appendChild(all);
-    // The rows keep their anchors for a reader without scripts; here the stepper answers #step-N,
-    // so the rows give theirs up (a matching row would open the table and scroll to it).
-    var rows = all.querySelectorAll("tr[id]");
-    for (var r = 0; r < rows.length; r++) {
-      rows[r].setAttribute("data-step-id", rows[r].id);
-      rows[r].removeAttribute("id");
+    if (all) {
+      var details = document.createElement("details");
+      details.className = "rs-all-details";
+      var summary = document.createElement("summary");
+      summary.textContent = "All " + total + " steps as one table";
+      details.appendChild(summary);
+      all.parentNode.insertBefore(details, all);
+      details.appendChild(all);
+      // The rows keep their anchors for a reader without scripts; here the stepper answers #step-N,
+      // so the rows give theirs up (a matching row would open the table and scroll to it).
+      var rows = all.querySelectorAll("tr[id]");
+      for (var r = 0; r < rows.length; r++) {
+        rows[r].setAttribute("data-step-id", rows[r].id);
+        rows[r].removeAttribute("id");
+      }
     }
     box.hidden = false;
     function stepFromHash() {

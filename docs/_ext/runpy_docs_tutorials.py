@@ -95,5 +95,6 @@ def sync(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("runpy_docs_stepper")  # the lessons' and stage pages' steppers
     app.connect("config-inited", sync)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,163 @@
+"""Steppers in the docs: wherever a lesson or a stage page shows a trace, the same run can be stepped through.
+
+Two places show traces, and both get a stepper (:mod:`runpy_ref.stepper`)
+built at build time from the JSON trace of the very run the page shows:
+
+* **stage pages and the other explanation pages**: the ``runpy-trace``
+  directive (``runpy_docs_trace.py``) runs its example and checks the
+  trace against its golden file.  This extension registers a subclass of
+  that directive whose rendering appends a stepper made from the same
+  report, so the stepper always shows the checked run;
+* **lessons**: a transcript whose command is ``python -m runpy_ref
+  --trace ...`` or ``python watch.py ...`` (the lessons' helper) is run
+  again in ``tutorials/examples`` with a JSON Lines trace on the side, and
+  the stepper goes right after the transcript.  The transcripts
+  themselves are checked against real output by the course's tests.
+
+The stepper's style and script are written into the build's ``_static``
+(``runpy-stepper.css``, ``runpy-stepper.js``): local files, nothing from
+the network.  With scripts off, a reader sees the trace the page already
+shows and a one-line note.  :func:`setup` is called by the course
+extension (``runpy_docs_tutorials``), which ``conf.py`` loads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+from runpy_ref.stepper import STEPPER_CSS, STEPPER_JS, read_jsonl, render_fragment
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent
+ROOT = DOCS.parent
+EXAMPLES = ROOT / "tutorials" / "examples"
+CSS, JS = "runpy-stepper.css", "runpy-stepper.js"
+TIMEOUT = 60
+
+logger = logging.getLogger(__name__)
+
+
+class StepperError(SphinxError):
+    category = "runpy stepper"
+
+
+def stepper_node(header: dict[str, Any], events: list[dict[str, Any]], prefix: str, caption: str) -> nodes.Node:
+    """A container holding the stepper's HTML (HTML builders only; others skip raw HTML)."""
+    box = nodes.container(classes=["runpy-stepper-box"])
+    box += nodes.rubric(text=caption)
+    box += nodes.raw("", render_fragment(header, events, id_prefix=prefix, table=False), format="html")
+    return box
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "run"
+
+
+# -- stage pages: the runpy-trace directive, with a stepper ----------------------------------
+
+
+def _stepped_directive(base: type) -> type:
+    """A subclass of ``runpy-trace`` whose output ends with a stepper over the same report."""
+
+    class SteppedTrace(base):  # type: ignore[misc, valid-type]
+        def _render(self, name: str, command: str, files: dict[str, str], report: dict[str, Any],
+                    events: list[Any]) -> list[nodes.Node]:
+            rendered = super()._render(name, command, files, report, events)
+            node = stepper_node(report["header"], list(report["events"]), f"{name}-",
+                                "Step through this run")
+            if rendered and isinstance(rendered[0], nodes.Element):
+                rendered[0] += node
+                return rendered
+            return [*rendered, node]
+
+    return SteppedTrace
+
+
+# -- lessons: transcripts of traced runs ------------------------------------------------------
+
+_TRACED = re.compile(r"^\$ python (?P<args>(?:-m runpy_ref --trace\b|watch\.py ).*)$", re.M)
+
+
+def lesson_trace(command: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run a lesson's traced command again in ``tutorials/examples``, with a JSON Lines trace."""
+    args = shlex.split(command)
+    with tempfile.TemporaryDirectory(prefix="runpy-stepper-") as tmp:
+        trace = Path(tmp) / "trace.jsonl"
+        if args[:2] == ["-m", "runpy_ref"]:
+            rest = [a for a in args[2:] if a != "--trace"]
+            argv = [sys.executable, "-m", "runpy_ref", "--trace-format", "json", "--trace-file", str(trace), *rest]
+        else:
+            argv = [sys.executable, *args, "--json", str(trace)]
+        env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+        proc = subprocess.run(argv, cwd=EXAMPLES, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        if not trace.exists() or not trace.read_text(encoding="utf-8").strip():
+            raise StepperError(f"no trace from `python {command}` in {EXAMPLES}: {proc.stderr[-500:]}")
+        header, events, _ = read_jsonl(trace.read_text(encoding="utf-8"))
+    return header, events
+
+
+def add_lesson_steppers(app: Sphinx, doctree: nodes.document) -> None:
+    """After each traced transcript of a lesson, a stepper over the same command's run."""
+    docname = app.env.docname
+    if not docname.startswith("tutorials/"):
+        return
+    seen: dict[str, int] = {}
+    for block in list(doctree.findall(nodes.literal_block)):
+        position = block.parent.index(block)
+        for match in _TRACED.finditer(block.astext()):
+            command = match.group("args")
+            header, events = lesson_trace(command)
+            slug = _slug(command.replace("-m runpy_ref --trace", "m").replace("--deterministic", ""))
+            seen[slug] = seen.get(slug, 0) + 1
+            prefix = f"{slug}-{seen[slug]}-" if seen[slug] > 1 else f"{slug}-"
+            position += 1
+            block.parent.insert(position, stepper_node(header, events, prefix, f"Step through: python {command}"))
+    app.env.note_dependency(str(EXAMPLES / "watch.py"))
+
+
+# -- static files ----------------------------------------------------------------------------
+
+
+def write_static(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / CSS).write_text(STEPPER_CSS, encoding="utf-8")
+    (static / JS).write_text(STEPPER_JS, encoding="utf-8")
+
+
+def _register(app: Sphinx, config: Any) -> None:
+    """Once every extension is loaded: put the stepping subclass in place of ``runpy-trace``."""
+    from runpy_docs_trace import RunpyTrace
+
+    app.add_directive("runpy-trace", _stepped_directive(RunpyTrace), override=True)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _register)
+    app.connect("doctree-read", add_lesson_steppers)
+    app.connect("build-finished", write_static)
+    app.add_css_file(CSS)
+    app.add_js_file(JS)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+__all__ = ["add_lesson_steppers", "lesson_trace", "setup", "stepper_node", "write_static"]
+
+
+if __name__ == "__main__":  # pragma: no cover - a quick look: python docs/_ext/runpy_docs_stepper.py 'watch.py ...'
+    print(json.dumps(lesson_trace(" ".join(sys.argv[1:]))[1], indent=1))
