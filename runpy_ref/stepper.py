@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 
 __all__ = ["STAGES", "STEPPER_CSS", "STEPPER_JS", "HtmlSink", "describe", "read_jsonl", "render_fragment",
@@ -339,15 +339,28 @@ def _diagram_html(state: Mapping[str, Any] | None) -> str:
             f"then finished</p><ol class='rs-stages'>{''.join(items)}</ol></div>")
 
 
-def _step_panel(index: int, event: Mapping[str, Any], state: Mapping[str, Any], total: int) -> str:
+Linker = Callable[[str], "str | None"]
+"""Catalogue ID -> the URL of its entry (or None): the docs link IDs; a standalone page has nowhere to go."""
+
+
+def _ids_html(event: Mapping[str, Any], link: Linker | None) -> str:
+    parts = []
+    for bid in event.get("behaviours") or []:
+        url = link(bid) if link else None
+        parts.append(f"<a href='{_e(url)}'>{_e(bid)}</a>" if url else _e(bid))
+    return ", ".join(parts)
+
+
+def _step_panel(index: int, event: Mapping[str, Any], state: Mapping[str, Any], total: int,
+                link: Linker | None = None) -> str:
     what, why = describe(event)
-    ids = ", ".join(event.get("behaviours") or [])
+    ids = _ids_html(event, link)
     error = f"<p class='rs-error'>{_e(state['error'])}</p>" if state.get("error") else ""
     return (
         f"<div class='rs-event'><p class='rs-count'>step {index} of {total} · stage "
         f"<code>{_e(str(event.get('stage')))}</code> · event <code>{_e(str(event.get('event')))}</code></p>"
         f"<p class='rs-what'>{_e(what)}</p><p class='rs-why'>{_e(why)}</p>"
-        + (f"<p class='rs-ids'>documented behaviours: {_e(ids)}</p>" if ids else "") + error + "</div>"
+        + (f"<p class='rs-ids'>documented behaviours: {ids}</p>" if ids else "") + error + "</div>"
         f"<div class='rs-panels'>"
         f"<section class='rs-panel' data-panel='argv'><h3>sys.argv</h3>{_argv_html(state)}</section>"
         f"<section class='rs-panel' data-panel='path'><h3>sys.path, first entries</h3>{_path_html(state)}</section>"
@@ -376,13 +389,14 @@ def _summary_cell(state: Mapping[str, Any]) -> str:
 
 
 def render_fragment(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]], *,
-                    id_prefix: str = "", title: str = "", table: bool = True) -> str:
+                    id_prefix: str = "", title: str = "", table: bool = True, link: Linker | None = None) -> str:
     """The stepper as a ``<div>`` to put inside a page that has :data:`STEPPER_CSS` and :data:`STEPPER_JS`.
 
     Step anchors are ``{id_prefix}step-N``; give each stepper of one page
     its own prefix.  ``table=False`` leaves out the table of every step, for
     a page that shows the trace already (readers without scripts then see
-    a one-line note instead of the stepper).
+    a one-line note instead of the stepper).  ``link`` turns a catalogue ID
+    into the URL of its entry, where there is one to go to.
     """
     events = [dict(e) for e in events]
     all_states = states(events)
@@ -393,14 +407,14 @@ def render_fragment(header: Mapping[str, Any], events: Sequence[Mapping[str, Any
     for index, (event, state) in enumerate(zip(events, all_states), 1):
         what, why = describe(event)
         anchor = f"{id_prefix}step-{index}"
-        ids = ", ".join(event.get("behaviours") or [])
+        ids = _ids_html(event, link)
         rows.append(
             f"<tr id='{_e(anchor)}'><th scope='row'><a href='#{_e(anchor)}'>{index}</a></th>"
             f"<td><code>{_e(str(event.get('stage')))}</code></td>"
             f"<td><p class='rs-what'>{_e(what)}</p><p class='rs-why'>{_e(why)}</p>"
-            + (f"<p class='rs-ids'>{_e(ids)}</p>" if ids else "") +
+            + (f"<p class='rs-ids'>{ids}</p>" if ids else "") +
             f"</td><td>{_summary_cell(state)}</td></tr>")
-        templates.append(f"<template data-step='{index}'>{_step_panel(index, event, state, total)}</template>")
+        templates.append(f"<template data-step='{index}'>{_step_panel(index, event, state, total, link)}</template>")
     heading = f"<p class='rs-title'>{_e(title)}</p>" if title else ""
     empty = "" if events else "<p>This trace has no events.</p>"
     return (
@@ -527,6 +541,7 @@ border-radius:.4rem;background:var(--rs-panel);color:var(--rs-fg);cursor:pointer
 .runpy-stepper button:disabled{opacity:.45;cursor:default}
 .runpy-stepper .rs-position{font-weight:600}
 .runpy-stepper .rs-what{font-weight:600;overflow-wrap:anywhere}
+.runpy-stepper a{color:var(--rs-accent)}
 .runpy-stepper .rs-error{color:var(--rs-error);font-weight:600}
 .runpy-stepper .rs-panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:.6rem;
 margin-top:.6rem}

@@ -248,3 +248,11 @@ def test_cli_option_when_the_core_offers_it(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "found module &#x27;hello&#x27;" in page
+
+
+def test_catalogue_ids_link_where_a_linker_says() -> None:
+    events = [{**_event(1, "find_spec", "spec_found", name="a", spec={}), "behaviours": ["RM-02", "XX-1"]}]
+    page = render_fragment(HEADER, events, link=lambda bid: f"cat.html#{bid}" if bid == "RM-02" else None,
+                           table=False)
+    assert "<a href='cat.html#RM-02'>RM-02</a>, XX-1" in page
+    assert "<table class='rs-table'" not in page and "<noscript>" in page

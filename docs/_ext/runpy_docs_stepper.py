@@ -54,12 +54,35 @@ class StepperError(SphinxError):
     category = "runpy stepper"
 
 
+class stepper_placeholder(nodes.General, nodes.Element):  # docutils names its nodes in lower case
+    """Where a stepper goes; its HTML is made once the catalogue's anchors are known (doctree-resolved)."""
+
+
 def stepper_node(header: dict[str, Any], events: list[dict[str, Any]], prefix: str, caption: str) -> nodes.Node:
-    """A container holding the stepper's HTML (HTML builders only; others skip raw HTML)."""
+    """A container for the stepper: a caption, and a placeholder holding the trace as JSON text."""
     box = nodes.container(classes=["runpy-stepper-box"])
     box += nodes.rubric(text=caption)
-    box += nodes.raw("", render_fragment(header, events, id_prefix=prefix, table=False), format="html")
+    box += stepper_placeholder("", trace=json.dumps({"header": header, "events": events}), prefix=prefix)
     return box
+
+
+def resolve_steppers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Turn the placeholders into the stepper's HTML, catalogue IDs linked to their entries."""
+    std = app.env.get_domain("std")
+
+    def link(bid: str) -> str | None:
+        found = std.objects.get(("behaviour", bid))
+        if found is None:
+            return None
+        return f"{app.builder.get_relative_uri(docname, found[0])}#{found[1]}"
+
+    for node in list(doctree.findall(stepper_placeholder)):
+        if app.builder.format != "html":
+            node.parent.remove(node)
+            continue
+        trace = json.loads(node["trace"])
+        html = render_fragment(trace["header"], trace["events"], id_prefix=node["prefix"], table=False, link=link)
+        node.replace_self(nodes.raw("", html, format="html"))
 
 
 def _slug(text: str) -> str:
@@ -88,7 +111,7 @@ def _stepped_directive(base: type) -> type:
 
 # -- lessons: transcripts of traced runs ------------------------------------------------------
 
-_TRACED = re.compile(r"^\$ python (?P<args>(?:-m runpy_ref --trace\b|watch\.py ).*)$", re.M)
+_TRACED = re.compile(r"^\$ python (?P<args>(?:-m runpy_ref --trace |watch\.py ).*)$", re.M)
 
 
 def lesson_trace(command: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -151,12 +174,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _register)
     app.connect("doctree-read", add_lesson_steppers)
     app.connect("build-finished", write_static)
+    app.connect("doctree-resolved", resolve_steppers)
+    app.add_node(stepper_placeholder)
     app.add_css_file(CSS)
     app.add_js_file(JS)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
-__all__ = ["add_lesson_steppers", "lesson_trace", "setup", "stepper_node", "write_static"]
+__all__ = ["add_lesson_steppers", "lesson_trace", "resolve_steppers", "setup", "stepper_node", "write_static"]
 
 
 if __name__ == "__main__":  # pragma: no cover - a quick look: python docs/_ext/runpy_docs_stepper.py 'watch.py ...'
