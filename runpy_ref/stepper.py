@@ -40,7 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 
 __all__ = ["STAGES", "STEPPER_CSS", "STEPPER_JS", "HtmlSink", "describe", "read_jsonl", "render_fragment",
-           "render_html", "states"]
+           "render_html", "render_sys_picture", "states", "sys_picture"]
 
 STAGES: tuple[tuple[str, str], ...] = (
     ("find_spec", "where is the module?"),
@@ -513,6 +513,57 @@ class HtmlSink:
         self.stream.flush()
 
 
+# -- before, during, after: what a run changes in sys ---------------------------------------------
+
+
+def sys_picture(events: Sequence[Mapping[str, Any]]) -> list[tuple[str, Any, Any, Any]]:
+    """``(target, before the call, while the code runs, after the call)`` for each part of ``sys`` a run changes.
+
+    Built from the events alone: *before* is what the first change of a
+    target replaced, *while* what the last change before the code started
+    left there (or *before*, if nothing had changed it yet), *after* what
+    the last event about it left.  Changes the run made for good (``python
+    -m``) show up as such: their *after* is not their *before*.
+    """
+    rows: dict[str, list[Any]] = {}
+    running = False
+    for event in events:
+        name = event.get("event")
+        if name == "exec_started":
+            running = True
+            for row in rows.values():
+                row[2] = row[3]
+            continue
+        if name not in ("sys_changed", "sys_restored"):
+            continue
+        data = event.get("data") or {}
+        target = str(data.get("target"))
+        row = rows.setdefault(target, [target, data.get("before"), None, data.get("before")])
+        row[3] = data.get("after")
+        if not running:
+            row[2] = row[3]
+    for row in rows.values():
+        if row[2] is None:
+            row[2] = row[1]
+    return [tuple(row) for row in rows.values()]  # type: ignore[misc]
+
+
+def render_sys_picture(events: Sequence[Mapping[str, Any]], caption: str = "") -> str:
+    """:func:`sys_picture` as an HTML table; a cell that differs from *before* is marked."""
+    body = []
+    for target, before, during, after in sys_picture(events):
+        cells = []
+        for value in (before, during, after):
+            changed = " class='rs-changed'" if value != before else ""
+            cells.append(f"<td{changed}>{_value(value)}</td>")
+        body.append(f"<tr><th scope='row'><code>{_e(target)}</code></th>{''.join(cells)}</tr>")
+    head = ("<thead><tr><th scope='col'>what</th><th scope='col'>before the call</th>"
+            "<th scope='col'>while the code runs</th><th scope='col'>after the call</th></tr></thead>")
+    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
+    return (f"<div class='runpy-stepper rs-picture'><div class='rs-tablewrap'><table class='rs-table'>{cap}"
+            f"{head}<tbody>{''.join(body)}</tbody></table></div></div>")
+
+
 # -- the page's style and script --------------------------------------------------------------
 
 STEPPER_CSS = """
@@ -572,6 +623,8 @@ padding-top:.2rem}
 .runpy-stepper .rs-table th,.runpy-stepper .rs-table td{border-top:1px solid var(--rs-line);padding:.35rem .5rem;
 vertical-align:top;text-align:left}
 .runpy-stepper .rs-table tr:target{background:var(--rs-lit);color:var(--rs-lit-fg)}
+.runpy-stepper .rs-table td.rs-changed{background:var(--rs-lit);color:var(--rs-lit-fg)}
+.runpy-stepper .rs-table caption{text-align:left;color:var(--rs-muted);padding:.2rem 0}
 .runpy-stepper .rs-summary{margin:0;display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem}
 .runpy-stepper .rs-summary dt{color:var(--rs-muted)}
 .runpy-stepper .rs-summary dd{margin:0;min-width:0}

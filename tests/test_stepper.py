@@ -256,3 +256,23 @@ def test_catalogue_ids_link_where_a_linker_says() -> None:
                            table=False)
     assert "<a href='cat.html#RM-02'>RM-02</a>, XX-1" in page
     assert "<table class='rs-table'" not in page and "<noscript>" in page
+
+
+def test_sys_picture_before_during_after() -> None:
+    events = [
+        _event(1, "alter_sys", "sys_changed", target="sys.path[0]", action="inserted", before="", after="app"),
+        _event(2, "alter_sys", "sys_changed", target="sys.argv[0]", action="set", before="caller.py", after="app"),
+        _event(3, "exec", "exec_started", name="demo", namespace="temporary module"),
+        _event(4, "alter_sys", "sys_changed", target="sys.modules['late']", action="set", before="<absent>",
+               after="<module 'late'>"),
+        _event(5, "restore", "sys_restored", target="sys.argv[0]", action="set", before="app", after="caller.py"),
+        _event(6, "restore", "sys_restored", target="sys.path[0]", action="removed", before="app", after=""),
+    ]
+    assert stepper.sys_picture(events) == [
+        ("sys.path[0]", "", "app", ""),
+        ("sys.argv[0]", "caller.py", "app", "caller.py"),
+        ("sys.modules['late']", "<absent>", "<absent>", "<module 'late'>"),
+    ]
+    table = stepper.render_sys_picture(events, "a caption")
+    assert "<caption>a caption</caption>" in table
+    assert table.count("class='rs-changed'") == 3

@@ -34,11 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
-from runpy_ref.stepper import STEPPER_CSS, STEPPER_JS, read_jsonl, render_fragment
+from runpy_ref.stepper import STEPPER_CSS, STEPPER_JS, read_jsonl, render_fragment, render_sys_picture
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent
@@ -128,7 +130,9 @@ def lesson_trace(command: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         proc = subprocess.run(argv, cwd=EXAMPLES, capture_output=True, text=True, timeout=TIMEOUT, env=env)
         if not trace.exists() or not trace.read_text(encoding="utf-8").strip():
             raise StepperError(f"no trace from `python {command}` in {EXAMPLES}: {proc.stderr[-500:]}")
-        header, events, _ = read_jsonl(trace.read_text(encoding="utf-8"))
+        # The trace file's temporary name is the one thing that differs from build to build.
+        text = trace.read_text(encoding="utf-8").replace(json.dumps(str(trace))[1:-1], "<trace-file>")
+        header, events, _ = read_jsonl(text)
     return header, events
 
 
@@ -149,6 +153,28 @@ def add_lesson_steppers(app: Sphinx, doctree: nodes.document) -> None:
             position += 1
             block.parent.insert(position, stepper_node(header, events, prefix, f"Step through: python {command}"))
     app.env.note_dependency(str(EXAMPLES / "watch.py"))
+
+
+# -- a picture: sys before, during and after a run --------------------------------------------
+
+
+class SysPicture(SphinxDirective):
+    """``{runpy-sys-picture} watch.py run_path app``: what the run changes in ``sys``, from its trace.
+
+    The command is a lesson's (run in ``tutorials/examples``, as
+    :func:`lesson_trace` does); the table shows each part of ``sys`` the
+    run touched, before the call, while the code runs, and after it.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec = {"caption": directives.unchanged}  # noqa: RUF012 - docutils' own style
+
+    def run(self) -> list[nodes.Node]:
+        _, events = lesson_trace(self.arguments[0])
+        self.env.note_dependency(str(EXAMPLES / "watch.py"))
+        html = render_sys_picture(events, self.options.get("caption", ""))
+        return [nodes.raw("", html, format="html")]
 
 
 # -- static files ----------------------------------------------------------------------------
@@ -176,6 +202,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_static)
     app.connect("doctree-resolved", resolve_steppers)
     app.add_node(stepper_placeholder)
+    app.add_directive("runpy-sys-picture", SysPicture)
     app.add_css_file(CSS)
     app.add_js_file(JS)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
