@@ -313,3 +313,11 @@ def test_replay_one_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().out.rstrip().endswith("the scenario agrees with the reference")
     assert main(["check", "5", str(path), "--scenario", "no-such"]) == 2
     assert "has no scenario 'no-such'; its scenarios: " in capsys.readouterr().out
+
+
+def test_list_for_instructors_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--instructor"]) == 0
+    assert "   solution: tutorials/exercises/solutions/07_runpy.py" in capsys.readouterr().out
+    assert main(["list", "--instructor", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["exercises"]
+    assert rows[0]["solution"] == "tutorials/exercises/solutions/01_find_spec.py"
