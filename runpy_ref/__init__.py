@@ -36,7 +36,6 @@ from .pipeline import (
     run_module,
     run_path,
 )
-from .private import _get_code_from_file, _run_code, _run_module_code
 from .profiles import PROFILES, Profile, active_profile, as_of, host_profile, select_profile
 from .stages import Stages, use_stages
 
@@ -45,12 +44,12 @@ __all__ = ["run_module", "run_path"]
 
 _public_extras = (
     __version__, PROFILES, Profile, Stages, active_profile, as_of, host_profile, select_profile, use_stages,
-    _Error, _get_code_from_file, _get_main_module_details, _get_module_details, _run_code, _run_module_as_main,
-    _run_module_code,
+    _Error, _get_main_module_details, _get_module_details, _run_module_as_main,
 )
 
-# The tracer and CPython's two private context managers load on first use (see runpy_ref._lean).
+# The tracer, and the private helpers only other tools call, load on first use (see runpy_ref._lean).
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "tracing": "trace.tracer", "Event": "trace.events", "TraceSinkError": "trace.tracer",
+    "_run_code": "private", "_run_module_code": "private", "_get_code_from_file": "private",
     "_TempModule": "private", "_ModifiedArgv0": "private",
 })

@@ -2,28 +2,30 @@
 
 ``python -m runpy_ref MOD`` has a budget: at most 1.25 times the CPU
 instructions of ``python -m MOD`` (``benchmarks/instructions.py``).  Plain
-``python -m`` on CPython 3.13 starts in about 54 M instructions and imports
+``python -m`` on CPython 3.13 starts in about 51 M instructions and imports
 almost nothing beyond the import system; every module runpy_ref imports on
-top of that is paid by every run.  Three economies buy most of the room, and
+top of that is paid by every run.  The figures below were counted with
+callgrind on CPython 3.13.0, ``python -S -c "import runpy; import X"``
+against ``python -S -c "import runpy"`` (49.3 M).  Three economies buy most of the room, and
 all live in this one module:
 
 * ``TYPE_CHECKING``.  The readable way to name types in annotations is
   ``from typing import TYPE_CHECKING`` and ``if TYPE_CHECKING: from typing
-  import Any``.  Importing :mod:`typing` costs 25 M instructions on 3.13
-  (measured: ``python3.13 -c "import importlib.util; import typing"`` against
-  the same without ``typing``), which is 47 % of ``python -m``'s own
-  start-up and twice the whole budget.  The constant below has the same
+  import Any``.  Importing :mod:`typing` costs 25 M instructions on 3.13, twice the whole
+  budget.  The constant below has the same
   meaning to type checkers (PEP 484 lets a module define its own
-  ``TYPE_CHECKING = False``) and costs nothing.  Every module of runpy_ref
+  ``TYPE_CHECKING = False``) and costs nothing.  (Counted as above:
+  ``typing`` 25.3 M, 51 % of the start-up.)  Every module of runpy_ref
   writes ``from __future__ import annotations``, so its annotations are never
   evaluated at run time and the names they use need not exist then.
 
 * :func:`lazy_attributes`.  A package face (``runpy_ref``,
-  ``runpy_ref.trace``) may offer names that only some runs need, such as the
-  tracer, the sinks and CPython's two private context managers.  Loading
+  ``runpy_ref.trace``) may offer names that only some runs need: the tracer,
+  the sinks, and the CPython private helpers only other tools call.  Loading
   them on first use (PEP 562's module ``__getattr__``) keeps an untraced run
-  from importing the tracer's four modules and the sinks: 2.1 M instructions
-  on 3.13, about 4 % of ``python -m``'s start-up.
+  from importing ``trace.tracer``, ``trace.events``, ``trace.plain_data``,
+  ``sinks`` and ``private``: 4.0 M instructions on 3.13, 8 % of the start-up
+  (3.3 M of it the tracer and the sinks).
 """
 
 TYPE_CHECKING = False
@@ -58,11 +60,10 @@ def lazy_attributes(package: str, table: dict[str, str]):  # type: ignore[no-unt
 def json_text_encoder():  # type: ignore[no-untyped-def]
     """Return a function that writes plain data as JSON text, without importing :mod:`json`.
 
-    ``import json`` imports :mod:`re` for its decoder: 31 M instructions on
-    3.13 (``python3.13 -c "import importlib.util; import json"`` against the
-    same without ``json``), more than the whole start-up budget of ``python
-    -m runpy_ref --trace --trace-format json`` (1.35 times ``python -m``'s
-    54 M).  The C encoder behind :mod:`json` is ``_json.make_encoder``; built
+    ``import json`` imports :mod:`re` for its decoder: 32.2 M instructions on
+    3.13 (counted as in the module docstring), more than the whole start-up
+    budget of ``python -m runpy_ref --trace --trace-format json`` (1.35 times
+    ``python -m``'s 51 M).  The C encoder behind :mod:`json` is ``_json.make_encoder``; built
     once with json's default separators and ``ensure_ascii=False``, it
     writes exactly the text ``json.dumps(value, ensure_ascii=False)``
     writes, which the tests check.  Where ``_json`` is missing (PyPy), this

@@ -59,7 +59,8 @@ examples:
   python -m runpy_ref --trace --deterministic --path script.py arg1
   python -m runpy_ref --as-of 3.10 --trace -m runpy_ref.demo
 
-documentation: https://github.com/runpy-ref/runpy_ref (docs/how-to/trace.md, docs/explanation/python_m.md)
+documentation: the docs/ folder of the runpy_ref source (how-to/trace.md: reading and writing
+traces; reference/cli.md: every option and exit status; explanation/python_m.md: what -m does)
 """
 
 

@@ -13,7 +13,7 @@ from types import ModuleType
 
 from ._lean import TYPE_CHECKING
 from .pipeline import _execute
-from .profiles import active_profile
+from .profiles import active_profile, host_profile
 from .stages import SetArgv0, SetModule, active_stages, altered
 from .stages.pick_main import code_from_file
 
@@ -115,3 +115,9 @@ class _ModifiedArgv0:
             done.__exit__(*exc_info)
 
 
+
+
+# inspect.signature() follows __wrapped__: it reports the host version's parameters, as on CPython's runpy.
+_get_code_from_file.__wrapped__ = (  # type: ignore[attr-defined]
+    _code_and_name if host_profile().code_from_file_returns_name else _code_only
+)

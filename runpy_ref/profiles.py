@@ -123,7 +123,13 @@ _active: ContextVar[Profile | None] = ContextVar("runpy_ref_profile", default=No
 def active_profile() -> Profile:
     """The profile in force for this context: the host's unless :func:`as_of` chose another."""
     chosen = _active.get()
-    return host_profile() if chosen is None else chosen
+    if chosen is not None:
+        return chosen
+    return _HOST if _HOST is not None else host_profile()  # (an unknown host: the LookupError says why)
+
+
+_HOST: Profile | None = PROFILES.get("%d.%d" % sys.version_info[:2])
+"""The host's row, looked up once: every stage asks for the profile in force."""
 
 
 def as_of(version: Any) -> scoped:

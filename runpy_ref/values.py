@@ -51,7 +51,15 @@ class Value:
         cls.FIELDS = (*cls.FIELDS, *[name for name in own if name not in cls.FIELDS])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        cls = type(self)
+        fields = type(self).FIELDS
+        if kwargs or len(args) != len(fields):  # some by name, or defaults to fill in
+            args = self._bind(args, kwargs)
+        for name, value in zip(fields, args):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def _bind(cls, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        """Every field's value, in order, from positional and keyword arguments and the defaults."""
         if len(args) > len(cls.FIELDS):
             raise TypeError(f"{cls.__name__} takes {len(cls.FIELDS)} fields, {len(args)} given")
         given = dict(zip(cls.FIELDS, args))
@@ -64,8 +72,7 @@ class Value:
         missing = [name for name in cls.FIELDS if name not in given and not hasattr(cls, name)]
         if missing:
             raise TypeError(f"{cls.__name__} needs field(s) {missing}")
-        for name in cls.FIELDS:
-            object.__setattr__(self, name, given[name] if name in given else getattr(cls, name))
+        return tuple([given[name] if name in given else getattr(cls, name) for name in cls.FIELDS])
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(

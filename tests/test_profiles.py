@@ -45,3 +45,46 @@ def test_importing_the_package_main_runs_nothing(clean_sys, capsys):
     module = importlib.import_module("runpy_ref.__main__")
     assert module.main is runpy_ref.cli.main
     assert capsys.readouterr() == ("", "")
+
+
+# -- the profile is wired: every stage and the interpreter's side read the one in force -------------
+
+
+def test_the_profile_in_force_is_read_at_run_time_not_at_import(tree):
+    tree({"pf_rel.py": ""})
+    host = runpy_ref.active_profile()
+    lenient = host.replace(reject_relative_names=False)
+    with pytest.raises(ImportError, match="Relative module names not supported"):
+        runpy_ref.run_module(".pf_rel")
+    with runpy_ref.as_of(lenient), pytest.raises(ImportError) as info:
+        runpy_ref.run_module(".pf_rel")
+    assert "Relative module names" not in str(info.value)  # the flag was read inside the with block
+
+
+def test_the_interpreter_side_reads_argv0_while_locating(tree, capsys):
+    tree({"pf_pkg/__init__.py": "import sys\nSEEN = sys.argv[0]\n",
+          "pf_pkg/run.py": "import pf_pkg\nprint('while locating:', pf_pkg.SEEN)\n"})
+    with runpy_ref.as_of(runpy_ref.active_profile().replace(argv0_while_locating="-c")):
+        assert runpy_ref.cli.main(["pf_pkg.run"]) == 0
+    assert capsys.readouterr().out == "while locating: -c\n"
+
+
+def test_the_interpreter_side_reads_absolute_script_path(tree, capsys, monkeypatch):
+    root = tree({"pf_script.py": "print(__file__)\n"})
+    monkeypatch.chdir(root)
+    assert runpy_ref.cli.main(["--path", "pf_script.py"]) == 0
+    assert capsys.readouterr().out == f"{root}/pf_script.py\n"  # 3.9+: made absolute, not tidied
+    with runpy_ref.as_of(runpy_ref.active_profile().replace(absolute_script_path=False)):
+        assert runpy_ref.cli.main(["--path", "pf_script.py"]) == 0
+    assert capsys.readouterr().out == "pf_script.py\n"  # as typed, as before 3.9
+
+
+def test_the_interpreter_side_reads_the_lookup_error_format(tree, capsys):
+    with runpy_ref.as_of(runpy_ref.active_profile().replace(lookup_error_format="{message} ({executable})")):
+        assert runpy_ref.cli.main(["pf_missing_xyz"]) == 1
+    assert capsys.readouterr().err == f"No module named pf_missing_xyz ({sys.executable})\n"
+
+
+def test_the_safe_path_option_is_a_3_11_flag():
+    assert [p.version for p in PROFILES.values() if p.safe_path_option] == ["3.11", "3.12", "3.13"]
+    assert all(p.sources for p in PROFILES.values())

@@ -79,7 +79,7 @@ class TraceEnvelope(SphinxDirective):
             required = set(spec.get("required", []))
             for name, prop in spec["properties"].items():
                 kind_text = prop.get("type") or ("one of: " + ", ".join(prop["enum"]) if "enum" in prop else
-                                                 f"always {prop['const']!r}" if "const" in prop else "object")
+                                                 f"always {json.dumps(prop['const'])}" if "const" in prop else "object")
                 if isinstance(kind_text, list):
                     kind_text = " or ".join(kind_text)
                 rows.append(([], [
@@ -151,7 +151,7 @@ class TraceEvents(SphinxDirective):
                 keys += nodes.literal(text=key)
             rows.append(([], [
                 cell(para(nodes.literal(text=event))),
-                cell(para("any stage" if stage == "*" else stage)),
+                cell(para("the stage that failed" if stage == "*" else stage)),
                 cell(para(py_ref(f"runpy_ref.records.{cls.__name__}", cls.__name__)),
                      para(*rst_inline(_first_line(cls.__doc__)))),
                 cell(keys),

@@ -451,6 +451,7 @@ class RunpyTrace(SphinxDirective):
                  f"deterministic; checked against {_shown_path(self.golden_dir / f'{name}.txt')})"
         )
         box += trace_table(events)
+        box += nodes.paragraph(classes=["runpy-trace-footer"], text=footer_line(report.get("footer")))
         ending = nodes.paragraph(classes=["runpy-trace-outcome"])
         ending += nodes.strong(text="Ended: ")
         ending += nodes.literal(text=report["outcome"])

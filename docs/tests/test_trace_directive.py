@@ -10,6 +10,7 @@ is an error too.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -54,12 +55,12 @@ def test_write_fixture_creates_tree(tmp_path: Path) -> None:
 
 
 def test_normalise_hides_machine_paths(tmp_path: Path) -> None:
-    text = f"{tmp_path}/m.py {rt.PACKAGE_DIR}/stages.py {rt.RUNNER} {sys.executable}"
-    assert rt.normalise(text, tmp_path) == "<root>/m.py <runpy_ref>/stages.py caller.py <python>"
+    text = f"{tmp_path}/m.py {rt.PACKAGE_DIR}/stages/find_spec.py {rt.RUNNER} {sys.executable}"
+    assert rt.normalise(text, tmp_path) == "<root>/m.py <runpy_ref>/stages/find_spec.py caller.py <python>"
 
 
 def test_shorten_warnings_drops_location_and_source_line() -> None:
-    output = ("before\n<runpy_ref>/stages.py:198: RuntimeWarning: 'p.m' found\n"
+    output = ("before\n<runpy_ref>/stages/find_spec.py:66: RuntimeWarning: 'p.m' found\n"
               "  warn(RuntimeWarning(message))\nafter\n")
     assert rt.shorten_warnings(output) == "before\nRuntimeWarning: 'p.m' found\nafter\n"
 
@@ -73,8 +74,31 @@ def test_run_api_traces_in_a_fresh_interpreter(tmp_path: Path) -> None:
     assert report["outcome"] == "returned"
     assert report["output"] == "hi from m\n"
     assert report["result"] == {"__name__": "m"}
+    assert report["footer"] == {"complete": True, "events": len(events)}
     text = rt.golden_text('run_module("m")', report, events)
     assert "<root>/m.py" in text and str(tmp_path) not in text
+    assert f"runpy_ref trace complete ({len(events)} events)\n-> returned\n" in text
+
+
+def test_golden_text_wraps_as_the_text_sink_does(tmp_path: Path) -> None:
+    """Long entries are wrapped at WIDTH with the "why" on its own line, as ``--trace`` writes to a file."""
+    import io
+
+    from runpy_ref.sinks import TextSink
+
+    name = "a_module_with_a_long_name_so_that_its_entries_need_wrapping"
+    rt.write_fixture(tmp_path, {f"{name}.py": "x = 1\n"})
+    report = rt.run_api(tmp_path, f"run_module({name!r})", ["caller.py"], [])
+    events = [rt.to_event(r) for r in report["events"]]
+    text = rt.golden_text("call", report, events)
+    stream = io.StringIO()
+    sink = TextSink(stream, width=rt.WIDTH)
+    for event in events:
+        sink.event(event)
+    sink.footer(report["footer"])
+    assert stream.getvalue() in text
+    assert any(line.lstrip().startswith("-- ") for line in text.splitlines())
+    assert max(len(line) for line in stream.getvalue().splitlines()) <= rt.WIDTH
 
 
 def test_run_cli_traces_python_m(tmp_path: Path) -> None:
@@ -83,6 +107,20 @@ def test_run_cli_traces_python_m(tmp_path: Path) -> None:
     assert report["outcome"] == "exit 4"
     assert report["header"]["schema"] == "runpy_ref.trace"
     assert any(r["event"] == "exec_finished" and r["data"]["outcome"] == "exit" for r in report["events"])
+    assert report["footer"] == {"complete": True, "events": len(report["events"])}
+    assert all("seq" in r for r in report["events"])  # the footer is not taken for an event
+
+
+def test_run_cli_keeps_a_trace_cut_short(tmp_path: Path) -> None:
+    """A program that dies by os._exit leaves its events, but no footer; the golden text says so."""
+    rt.write_fixture(tmp_path, {"m.py": "import os; print('bye', flush=True); os._exit(3)\n"})
+    report = rt.run_cli(tmp_path, ["m"])
+    assert report["outcome"] == "exit 3"
+    assert report["footer"] is None
+    assert report["events"][-1]["event"] == "exec_started"  # the last thing that happened
+    events = [rt.to_event(r) for r in report["events"]]
+    text = rt.golden_text("python -m runpy_ref m", report, events)
+    assert "(no footer: the trace was cut short)\n-> exit 3\n" in text
 
 
 # -- the golden-file contract, through real Sphinx builds ---------------------------------
@@ -142,6 +180,7 @@ def test_update_writes_golden_and_next_build_passes(tmp_path: Path) -> None:
     html = (tmp_path / "out" / "index.html").read_text()
     assert 'class="trace-what">run_module(\'m\', alter_sys=False)</p>' in html  # straight quotes
     assert '"event":' not in html  # rendered as a table, not dumped as JSON
+    assert re.search(r'class="runpy-trace-footer">runpy_ref trace complete \(\d+ events\)</p>', html)
 
 
 def test_changed_behaviour_fails_with_a_diff(tmp_path: Path) -> None:

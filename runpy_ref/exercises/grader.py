@@ -2,7 +2,9 @@
 
 Four steps, each a list of checks:
 
-1. **load** - the file imports and defines the exercise's functions.
+1. **load** - the file imports and defines the exercise's functions, and
+   they do not call the reference's answer (``change.apply()`` and
+   ``change.undo()`` for alter_sys and restore, see :data:`SHORTCUTS`).
 2. **scenarios** - every scenario of :mod:`.scenarios` runs twice, with the
    reference and with the student's code plugged in; the observations
    (result, exception, warnings, output, ``sys`` afterwards) must agree.
@@ -25,6 +27,7 @@ to 3 pass: its cases would fail for the same reasons, more slowly.
 from __future__ import annotations
 
 import contextlib
+import dis
 import importlib.util
 import re
 import signal
@@ -53,6 +56,14 @@ __all__ = ["check", "load_student"]
 
 SCENARIO_SECONDS = 20
 """A student's scenario still running after this long is stopped (an endless loop, usually)."""
+
+
+UNREPORTED_FAILURE = (
+    "the reference records this error where it is raised: raise failure(error, message, stage={stage!r}, "
+    "ids={ids!r}) rather than raise error(message); an exception you let through unchanged is recorded "
+    "with report_failure(exc, stage={stage!r}, ids=...) before the bare raise"
+)
+"""Said when the reference's trace has a ``stage_failed`` event where the student's has none."""
 
 
 class ScenarioTimeout(BaseException):
@@ -118,7 +129,35 @@ def load_student(path: Path, item: Exercise) -> tuple[ModuleType | None, Failure
         wanted = ", ".join(item.functions)
         return None, Failure("load", f"{path.name} defines no function {', '.join(missing)}",
                              detail=[f"exercise {item.number} asks for: {wanted} (keep the starter's names)"])
+    for function in item.functions:
+        shortcut = _shortcut(getattr(module, function), item)
+        if shortcut is not None:
+            sys.modules.pop(name, None)
+            return None, Failure(
+                "load", f"{function} calls change.{shortcut}(): that method is the reference's answer to "
+                f"exercise {item.number}", detail=[
+                    f"make (or undo) the change yourself, one branch per kind of change; {function}'s "
+                    "docstring says what each kind needs",
+                ])
     return module, None
+
+
+SHORTCUTS: dict[str, tuple[str, ...]] = {"alter_sys": ("apply", "undo"), "restore": ("apply", "undo")}
+"""Stage -> methods of the reference changes that do the exercise's work, so the student may not call them."""
+
+
+def _shortcut(function: Any, item: Exercise) -> str | None:
+    """The first forbidden method ``function`` calls (an attribute it reads), if any."""
+    forbidden = SHORTCUTS.get(item.stage, ())
+    code = getattr(function, "__code__", None)
+    pending = [code] if code is not None else []
+    while pending:
+        code = pending.pop()
+        pending.extend(const for const in code.co_consts if hasattr(const, "co_code"))
+        for instruction in dis.get_instructions(code):
+            if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and instruction.argval in forbidden:
+                return str(instruction.argval)
+    return None
 
 
 def _student_frames(exc: BaseException, path: Path) -> list[str]:
@@ -260,9 +299,7 @@ def _compare_traces(scenario: Scenario, ref: list[Event], got: list[Event], item
                   ] if diff else []
         if want is not None and want.event == "stage_failed" and (
                 have is None or have.event != "stage_failed" or have.behaviours != want.behaviours):
-            detail.append(f"the reference tells the trace that {want.stage} stopped here: raise failure(error, "
-                          f"message, stage=\"{want.stage}\", ids=...) with the IDs the docstring gives; a "
-                          "plain `raise error(...)` leaves that event out")
+            detail.append(UNREPORTED_FAILURE.format(stage=want.stage, ids=tuple(want.behaviours)))
         return Failure(
             "trace", f"{scenario.title}: event {index + 1} of the trace differs",
             behaviours=tuple((want or have).behaviours) or scenario.behaviours,  # type: ignore[union-attr]

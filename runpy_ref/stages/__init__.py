@@ -1,18 +1,18 @@
 """The six stages, one file each, and the table the pipeline calls them through.
 
-=============  ======================================================  ==================
-stage          contract                                                file
-=============  ======================================================  ==================
-find_spec      ``find_spec(name, *, error, profile) -> SpecFound``     ``find_spec.py``
-pick_main      ``pick_main(found, *, error, profile)``                 ``pick_main.py``
+=============  =========================================================  ====================
+stage          contract                                                   file
+=============  =========================================================  ====================
+find_spec      ``find_spec(name, *, error, profile) -> SpecFound``        ``find_spec.py``
+pick_main      ``pick_main(found, *, error, profile)``                    ``pick_main.py``
                ``-> MainChoice | PackageRedirect``;
                ``pick_path(path, *, profile) -> PathChoice``
-build_globals  ``build_globals(*, spec, run_name, init_globals,         ``build_globals.py``
+build_globals  ``build_globals(*, spec, run_name, init_globals,           ``build_globals.py``
                pkg_name, script_name, loader, profile) -> GlobalsPlan``
-alter_sys      ``alter_sys(change) -> Applied``                        ``alter_sys.py``
-exec           ``exec_code(code, namespace, *, name) -> ExecFinished``  ``exec.py``
-restore        ``restore(applied) -> SysRestored``                     ``restore.py``
-=============  ======================================================  ==================
+alter_sys      ``alter_sys(change) -> Applied``                           ``alter_sys.py``
+exec           ``exec_code(code, namespace, *, name) -> ExecFinished``    ``exec.py``
+restore        ``restore(applied) -> SysRestored``                        ``restore.py``
+=============  =========================================================  ====================
 
 The pipeline (:mod:`runpy_ref.pipeline`) reaches every stage through the
 :class:`~.table.Stages` table in force (``table.py``), so :func:`use_stages` can plug in another

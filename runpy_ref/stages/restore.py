@@ -1,6 +1,6 @@
 """Stage 6, restore: give the caller back the ``sys`` it had, whatever happened in between.
 
-Undoing runs in ``finally`` (:class:`~.alter_sys.altered`), so it happens
+Undoing runs in ``finally`` (:class:`~.altered.altered`), so it happens
 when the code returned, raised, called ``sys.exit`` or was interrupted.
 The changes are undone in the reverse order of their making, and a failing
 undo does not stop the others.

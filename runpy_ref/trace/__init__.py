@@ -6,7 +6,7 @@ Read in this order:
   ``tracing_on``, ``run_frame``);
 * :mod:`.events`: the :class:`Event` record and the closed vocabulary of
   stages and event names;
-* :mod:`.plain`: safe, bounded conversion of live objects to plain data;
+* :mod:`.plain_data`: safe, bounded conversion of live objects to plain data;
 * :mod:`.tracer`: the :class:`Tracer` and :func:`tracing`.
 
 Where events go (text for people, JSON Lines for programs) is

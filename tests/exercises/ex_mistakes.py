@@ -92,6 +92,12 @@ MISTAKES: tuple[Mistake, ...] = (
         "", ("the difference is in chained", "`from None` hides it"),
     ),
     Mistake(
+        "unreported-refusal", 1, _F1,
+        '        raise failure(error, "No module named %s" % mod_name, stage="find_spec", ids=("ERR-01",))',
+        '        raise error("No module named %s" % mod_name)',
+        "ERR-01", ("find_spec stops here", "rather than raise error(message)"),
+    ),
+    Mistake(
         "parent-not-told", 1, _F1,
         "        else:\n            emit(ParentImported(pkg_name, mod_name))\n",
         "",
@@ -111,7 +117,7 @@ MISTAKES: tuple[Mistake, ...] = (
         '            raise failure(error, "Cannot use package as __main__ module", stage="pick_main",\n'
         '                          ids=("RM-22", "ERR-05"))',
         '            raise error("Cannot use package as __main__ module")',
-        "RM-22", ("pick_main stops here", "raise failure(error, message, stage=\"pick_main\", ids=...)"),
+        "RM-22", ("pick_main stops here", "rather than raise error(message)"),
     ),
     Mistake(
         "directory-read-as-file", 2, _F2,

@@ -181,13 +181,13 @@ def test_quotes_for_every_kind_of_catalogue_entry(monkeypatch: pytest.MonkeyPatc
     entries = {
         "A-1": {"summary": "anchored", "doc": {"anchors": ["D3.13 runpy", {"doc": "D3.12", "anchor": "x"},
                                                         {"doc": "D3.13", "anchor": "y", "phrase": "never"}]}},
-        "A-2": {"title": "since", "documented": True, "doc": {"since": "3.4"}},
+        "A-2": {"title": "since", "documented": True, "doc": {"versions": "3.4+"}},  # catalogue schema 2
         "A-3": {"summary": "documented", "documented": True},
         "A-4": {"summary": "observed"},
     }
     monkeypatch.setattr(feedback, "_catalogue", lambda: entries)
     assert quote("A-1") == 'A-1: anchored (docs: D3.12 x; D3.13 y: "never")'
-    assert quote("A-2") == "A-2: since (documented since Python 3.4)"
+    assert quote("A-2") == "A-2: since (documented for Python 3.4+)"
     assert quote("A-3") == "A-3: documented (documented)"
     assert quote("A-4") == "A-4: observed (not documented: observed CPython behaviour)"
     entries["A-5"] = {"summary": "plain", "doc": {"anchors": ["D2.7 runpy"]}}
@@ -355,3 +355,31 @@ def test_progress_and_hints_survive_odd_files(monkeypatch: pytest.MonkeyPatch, t
     assert hints.seen_levels(2) == {1, 2}
     (work / ".hints-seen.json").write_text('{"2": "x"}', encoding="utf-8")
     assert hints.seen_levels(2) == set()
+
+
+@pytest.mark.parametrize("number, body, method", [
+    (4, "    saved = change.apply()\n    return Applied(change, saved)\n", "apply"),
+    (6, "    def undo():\n        return change.undo(applied.saved)\n    undo()\n", "undo"),
+])
+def test_calling_the_reference_change_methods_is_refused(tmp_path: Path, number: int, body: str,
+                                                         method: str) -> None:
+    item = exercise(number)
+    function = next(iter(item.functions))
+    argument = "change" if number == 4 else "applied"
+    prelude = "" if number == 4 else "    change = applied.change\n"
+    path = tmp_path / item.filename
+    path.write_text("from runpy_ref.exercises.kit import Applied\n\n\n"
+                    f"def {function}({argument}):\n{prelude}{body}", encoding="utf-8")
+    report = check(item, path, conformance=False)
+    assert not report.ok and report.passed == []
+    assert f"{function} calls change.{method}(): that method is the reference's answer" in report.render()
+
+
+def test_only_the_methods_count_not_a_name_that_looks_like_them(tmp_path: Path) -> None:
+    path = tmp_path / "04_alter_sys.py"
+    source = exercise(4).solution_path().read_text(encoding="utf-8")
+    start = "    saved: Any = MISSING"
+    assert source.count(start) == 1
+    path.write_text(source.replace(start, '    undo = apply = "mine"  # local names, not the methods\n' + start),
+                    encoding="utf-8")
+    assert check(exercise(4), path, conformance=False).clean
