@@ -51,12 +51,15 @@ __all__ = ["STAGES", "STEPPER_CSS", "STEPPER_JS", "HtmlSink", "describe", "main"
 
 
 class HtmlSink:
-    """A trace sink that writes the stepper page when the trace ends.
+    """A trace sink that writes the stepper page, kept whole at every step.
 
-    Events are kept as plain dicts (``event.as_dict()``) as they come; the
-    page needs the whole run, so it is written once: when the tracer hands
-    over the footer (the trace is complete), or at ``flush`` for a trace
-    that ends without one (the page then says it was cut short).
+    A page needs the whole run to be one valid document, so on a file (a
+    seekable stream) the page is written again after every event: a
+    program that dies by ``os._exit``, a signal or a crash leaves a page
+    holding every step before its death, marked as cut short.  On a stream
+    that cannot be rewound (a pipe), the page is written once, when the
+    tracer hands over the footer, or at ``flush`` for a trace that ended
+    without one.  Events are kept as plain dicts (``event.as_dict()``).
     """
 
     def __init__(self, stream: IO[str], *, title: str = "") -> None:
@@ -66,23 +69,39 @@ class HtmlSink:
         self._events: list[dict[str, Any]] = []
         self._footer: dict[str, Any] | None = None
         self._written = False
+        try:
+            self._rewritable = bool(stream.seekable())
+        except (AttributeError, ValueError, OSError):
+            self._rewritable = False
 
     def header(self, header: dict[str, Any]) -> None:
         self._header = dict(header)
+        if self._rewritable:
+            self._write_page()
 
     def event(self, event: Any) -> None:
         self._events.append(event.as_dict() if hasattr(event, "as_dict") else dict(event))
+        if self._rewritable:
+            self._write_page()
 
     def footer(self, footer: dict[str, Any]) -> None:
         self._footer = dict(footer)
-        self.flush()
+        self._write_page()
+        self._written = True
 
     def flush(self) -> None:
-        if self._written:
-            return
-        self._written = True
-        self.stream.write(render_html(self._header, self._events, title=self.title, footer=self._footer))
+        if not self._written:
+            self._write_page()
+            self._written = True
+
+    def _write_page(self) -> None:
+        page = render_html(self._header, self._events, title=self.title, footer=self._footer)
+        if self._rewritable:
+            self.stream.seek(0)
+            self.stream.truncate()
+        self.stream.write(page)
         self.stream.flush()
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m runpy_ref.stepper TRACE.jsonl [OUT.html]``: a page from a JSON Lines trace file."""

@@ -212,7 +212,8 @@ def render_html(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]], 
 
 def _footer_note(footer: Mapping[str, Any] | None, count: int) -> str:
     if footer is None:
-        return ""
+        return ("<p class='rs-footnote'>The trace has no closing record: the run was cut short (the "
+                "program died first) or is still going on.</p>")
     if footer.get("complete"):
         return f"<p class='rs-footnote'>The trace is complete: {_e(str(footer.get('events', count)))} events.</p>"
     return "<p class='rs-footnote'>The trace was cut short.</p>"
