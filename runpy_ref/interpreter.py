@@ -111,8 +111,9 @@ def _print_traceback(exc: BaseException) -> None:
 def _without_own_frames(tb: TracebackType | None) -> TracebackType | None:
     """Drop runpy_ref's frames from the top of a traceback.
 
-    A user's traceback should start at their own code, as it does under
-    ``python -m`` (where CPython hides its frozen runpy frames).
+    A user's traceback should start at their own code.  ``python -m`` shows
+    two frames of runpy above it (``<frozen runpy>`` on 3.11+); runpy_ref's
+    own frames are not the program's story, so none of them is shown.
     """
     package_dir = os.path.dirname(os.path.abspath(__file__)) + os.sep
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(package_dir):
