@@ -6,7 +6,7 @@ change           made by                      undone by
 ``SetArgv0``     ``sys.argv[0] = value``      putting the old value back
 ``ReplaceArgv``  ``sys.argv[:] = values``     putting the old list back
 ``SetModule``    ``sys.modules[name] = m``    the old module back, or the entry
-                 (or ``del`` when m is None)  removed if there was none
+                 (or ``del`` when m is None)  deleted if there was none
 ``InsertPath``   ``sys.path.insert(0, e)``    removing the first equal entry
                  (or ``sys.path[0] = e``)     (or the old first entry back)
 ===============  ===========================  ==================================
@@ -143,7 +143,7 @@ class SetModule(Change):
 
     def undo(self, saved: Any) -> str:
         if saved is MISSING:
-            sys.modules.pop(self.name, None)
+            del sys.modules[self.name]  # KeyError if the code removed it itself, as in CPython's runpy
             return "removed"
         sys.modules[self.name] = saved
         return "set"

@@ -257,7 +257,7 @@ MISTAKES: tuple[Mistake, ...] = (
     ),
     Mistake(
         "missing-restored-as-none", 6, _F6,
-        "        if saved is MISSING:\n            sys.modules.pop(change.name, None)\n            action = \"removed\"\n"
+        "        if saved is MISSING:\n            del sys.modules[change.name]\n            action = \"removed\"\n"
         "        else:\n            sys.modules[change.name] = saved",
         "        sys.modules[change.name] = saved",
         "", ("after.modules",),

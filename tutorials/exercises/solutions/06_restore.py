@@ -38,8 +38,8 @@ def restore(applied: Applied) -> SysRestored:
     * ``SetArgv0``: ``sys.argv[0]`` gets the saved value back.
     * ``ReplaceArgv``: the *contents* of ``sys.argv`` become the saved list again.
     * ``SetModule``: put the saved module back; if there was none (``MISSING``),
-      remove the entry (the reference ignores an entry the code removed itself; CPython
-      raises KeyError there, see lesson 7).
+      delete the entry (``del``: if the code removed it itself, that is a
+      KeyError, as in CPython's runpy; see lesson 7).
       ``run_name='__main__'`` replaces the real ``__main__``, which must come back [RM-19].
     * ``InsertPath``: an overwritten ``sys.path[0]`` gets its old value; an
       inserted entry is removed with ``sys.path.remove`` (the first equal
@@ -50,7 +50,7 @@ def restore(applied: Applied) -> SysRestored:
     action = "set"  # how it was undone, for the trace: "set", "removed" or "already gone"
     # TODO-BEGIN
     # TODO: One branch per kind of change, putting back applied.saved; see the docstring.
-    # TODO: Hint: sys.modules.pop(name, None) removes an entry that may already be gone;
+    # TODO: Hint: del sys.modules[name] removes an entry (KeyError if it is gone, as in CPython);
     # TODO: catch the ValueError of sys.path.remove.
     saved = applied.saved
     if isinstance(change, SetArgv0):
@@ -59,7 +59,7 @@ def restore(applied: Applied) -> SysRestored:
         sys.argv[:] = saved
     elif isinstance(change, SetModule):
         if saved is MISSING:
-            sys.modules.pop(change.name, None)
+            del sys.modules[change.name]
             action = "removed"
         else:
             sys.modules[change.name] = saved
