@@ -17,6 +17,7 @@ from . import catalogue as catalogue_mod
 from . import report, runner
 from .cases import load_cases
 from .impls import KNOWN_REQUIREMENTS, Implementation, discover, query
+from .results import BAD_STATUSES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -96,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             Path(dest).write_text(report.render(fmt, results, cat, impls, wall), encoding="utf-8")
     if args.output or args.format != "text":
         print(report.summary_line(results, wall), file=sys.stderr)
-    return 1 if any(r.status in runner.BAD_STATUSES for r in results) else 0
+    return 1 if any(r.status in BAD_STATUSES for r in results) else 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -152,4 +153,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        status = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`python -m conformance list | head`): that is not an
+        # error of ours.  Point stdout at /dev/null so that the flush at exit is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program killed by it
+    return status

@@ -19,18 +19,20 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import expect, rules
 from .cases import Case, materialise
 from .impls import Implementation
+from .replay import write_replays
+from .results import BAD_STATUSES as BAD_STATUSES  # re-exported for callers of the runner
+from .results import STATUSES as STATUSES
+from .results import CellResult
 
 PROBE = Path(__file__).resolve().parent / "probe.py"
 DEVIATIONS_FILE = Path(__file__).resolve().parent.parent / "expectations" / "known_deviations.json"
-STATUSES = ("PASS", "FAIL", "ERROR", "CRASH", "TIMEOUT", "SKIP", "N/A", "XFAIL", "XPASS")
-BAD_STATUSES = ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XPASS")
 _CLEAN_ENV_DROP = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH", "PYTHONWARNINGS",
                    "PYTHONINSPECT", "PYTHONNOUSERSITE", "PYTHONDEVMODE", "PYTHONBREAKPOINT",
                    "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", "PYENV_VERSION")
@@ -43,57 +45,6 @@ class Deviation:
     case: str
     implementation: rules.Rule
     reason: str
-
-
-@dataclass
-class CellResult:
-    """The recorded outcome of one (case, implementation) cell."""
-
-    case: Case
-    impl_label: str
-    impl: dict[str, Any]
-    status: str
-    reason: str = ""
-    expected: Any = None
-    observed: Any = None
-    mismatches: list[dict[str, Any]] = field(default_factory=list)
-    doc_says: list[str] = field(default_factory=list)
-    command: list[str] | None = None
-    cwd: str | None = None
-    env: dict[str, str] | None = None
-    request: dict[str, Any] | None = None
-    fixture_dir: str | None = None
-    placeholders: dict[str, str] = field(default_factory=dict)
-    duration: float = 0.0
-    executable: bool = True
-
-    def as_record(self) -> dict[str, Any]:
-        """One JSON record per cell (the ``--format json`` contract)."""
-        rec: dict[str, Any] = {
-            "case": self.case.id,
-            "title": self.case.title,
-            "group": self.case.group,
-            "behaviours": self.case.behaviours,
-            "implementation": self.impl_label,
-            "module": self.impl.get("module"),
-            "kind": self.impl.get("kind"),
-            "python_impl": self.impl.get("impl"),
-            "version": self.impl.get("version"),
-            "executable_here": self.executable,
-            "status": self.status,
-            "duration": round(self.duration, 3),
-        }
-        if self.reason:
-            rec["reason"] = self.reason
-        if self.doc_says:
-            rec["doc_says"] = self.doc_says
-        if self.status in ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XFAIL", "XPASS") or not self.executable:
-            rec["expected"] = self.expected
-        if self.status in ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XFAIL", "XPASS"):
-            rec["observed"] = self.observed
-            rec["mismatches"] = self.mismatches
-            rec["command"] = self.command
-        return rec
 
 
 def load_deviations(path: Path = DEVIATIONS_FILE) -> list[Deviation]:
@@ -378,16 +329,10 @@ def run_matrix(cases: list[Case], impls: list[Implementation], *, workers: int |
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(one, jobs))
         if keep_dir is not None:
-            _keep_failures(results, keep_dir)
+            write_replays(results, keep_dir)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return results
-
-
-def _keep_failures(results: list[CellResult], replay_dir: Path) -> None:
-    from .report import write_replays
-
-    write_replays(results, replay_dir)
 
 
 def python_of_host() -> str:

@@ -75,6 +75,17 @@ def test_replay_folders_reproduce_without_the_harness(tmp_path):
     assert "exit status: 3" in out
 
 
+def test_replay_reruns_do_not_accumulate_records(tmp_path):
+    case = {"id": "t-report-cli-rec", "fixture": {"m.py": ["import _rec", "_rec.put('seen', 1)"]},
+            "call": {"cli": "module", "module": "m"}, "expect": [{"returncode": 1}]}
+    result = run_cell(make_case(case), Implementation(host()), tmp_path / "run", [])
+    assert result.status == "FAIL"
+    (folder,) = report.write_replays([result], tmp_path / "replay")
+    for _ in range(2):
+        subprocess.run(["sh", str(folder / "run.sh")], capture_output=True, check=True)
+    assert len((folder / "records.jsonl").read_text().splitlines()) == 1
+
+
 def test_text_matrix_marks_statuses_documented_versions_and_disagreements(tmp_path):
     _impl, res = results(tmp_path)
     text = report.render_text_matrix(res, CAT)
