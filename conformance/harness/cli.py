@@ -18,6 +18,7 @@ from . import report, runner
 from .cases import load_cases
 from .impls import KNOWN_REQUIREMENTS, Implementation, discover, query
 from .results import BAD_STATUSES
+from .workers import RunStats
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -73,6 +74,21 @@ def unique_labels(impls: list[Implementation]) -> list[Implementation]:
     return impls
 
 
+# Wall-time budgets on the reference machine (2 cores), from issue 13: printed beside the figure.
+BUDGETS = {"one implementation": 1.5, "every real interpreter here": 8.0, "the tools matrix": 60.0}
+
+
+def budget(args: argparse.Namespace, impls: list[Implementation]) -> tuple[str, float] | None:
+    """The budget that applies to this run, if any: by what it runs."""
+    if any(i.kind == "template" for i in impls):
+        return "the tools matrix", BUDGETS["the tools matrix"]
+    if len(impls) == 1:
+        return "one implementation", BUDGETS["one implementation"]
+    if args.all_interpreters and all(i.kind == "stdlib" for i in impls):
+        return "every real interpreter here", BUDGETS["every real interpreter here"]
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     cases = load_cases(pattern=args.case)
     if not cases:
@@ -80,21 +96,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     impls = build_implementations(args)
     cat = catalogue_mod.load()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     start = time.monotonic()
     replay = Path(args.replay_dir) if args.replay_dir else None
+    stats = RunStats()
     results = runner.run_matrix(cases, impls, workers=args.workers, timeout=args.timeout,
-                                keep_dir=replay)
+                                keep_dir=replay, isolation=args.isolation, stats=stats)
     wall = time.monotonic() - start
+    timings = report.timings(stats, wall, impls, budget(args, impls), load)
+    print(report.timing_text(timings), file=sys.stderr)
     if not args.no_documented_versions:
         results.extend(runner.documented_cells(cases, impls, cat.versions, cat.executable_here))
-    rendered = report.render(args.format, results, cat, impls, wall)
+    rendered = report.render(args.format, results, cat, impls, wall, timings)
     if args.output:
         Path(args.output).write_text(rendered, encoding="utf-8")
     else:
         sys.stdout.write(rendered)
     for fmt, dest in (("json", args.json_out), ("html", args.html_out)):
         if dest:
-            Path(dest).write_text(report.render(fmt, results, cat, impls, wall), encoding="utf-8")
+            Path(dest).write_text(report.render(fmt, results, cat, impls, wall, timings), encoding="utf-8")
     if args.output or args.format != "text":
         print(report.summary_line(results, wall), file=sys.stderr)
     return 1 if any(r.status in BAD_STATUSES for r in results) else 0
@@ -142,6 +162,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--replay-dir", metavar="DIR", help="write a replay folder per failing cell")
     run.add_argument("--workers", type=int, default=None)
     run.add_argument("--timeout", type=float, default=30.0, help="seconds per cell")
+    run.add_argument("--isolation", choices=("fork", "process"), default="fork",
+                     help="API cells: forked by one probe server per interpreter (default), "
+                          "or a fresh probe process each")
     run.add_argument("--no-documented-versions", action="store_true",
                      help="omit the columns of versions with no interpreter here")
     run.set_defaults(func=cmd_run)

@@ -13,7 +13,7 @@ import shlex
 import shutil
 from pathlib import Path
 
-from .results import CellResult
+from .results import REPLAY_STATUSES, CellResult
 
 PROBE = Path(__file__).resolve().parent / "probe.py"
 
@@ -31,7 +31,7 @@ def write_replays(results: list[CellResult], root: Path) -> list[Path]:
     """
     written = []
     for r in results:
-        if not r.executable or r.status not in ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XPASS", "XFAIL"):
+        if not r.executable or r.status not in REPLAY_STATUSES:
             continue
         if r.fixture_dir is None:
             continue

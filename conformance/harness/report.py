@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -17,6 +18,7 @@ from .catalogue import Catalogue
 from .impls import Implementation
 from .replay import write_replays as write_replays  # re-exported: reports and replays go together
 from .results import STATUSES, CellResult
+from .workers import RunStats
 
 RESULTS_SCHEMA = "runpy_ref.conformance-results/1"
 # Worst first: the status shown when several cases cover one behaviour.
@@ -119,14 +121,17 @@ def render_text_matrix(results: list[CellResult], cat: Catalogue) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(results: list[CellResult], impls: list[Implementation], wall: float) -> str:
-    data = {
+def render_json(results: list[CellResult], impls: list[Implementation], wall: float,
+                timing: dict[str, Any] | None = None) -> str:
+    data: dict[str, Any] = {
         "schema": RESULTS_SCHEMA,
         "wall_seconds": round(wall, 2),
         "counts": dict(counts(results)),
         "implementations": [i.as_dict() for i in impls],
         "records": [r.as_record() for r in results],
     }
+    if timing:
+        data["timings"] = timing
     return json.dumps(data, indent=1, sort_keys=False) + "\n"
 
 
@@ -300,10 +305,47 @@ interpreter; every cell N/A): {html.escape(", ".join(unsupported)) or "none"}.</
 """
 
 
+def timings(stats: RunStats, wall: float, impls: list[Implementation], budget: tuple[str, float] | None,
+            load: float | None = None) -> dict[str, Any]:
+    """What a run cost, for the JSON results and the line the runner prints."""
+    data: dict[str, Any] = {
+        "wall_seconds": round(wall, 2),
+        "implementations": len(impls),
+        "cells": sum(stats.cells.values()),
+        "processes": {"probe_servers": stats.servers, "forked_api_cells": stats.forks,
+                      "launches": stats.launches},
+        "busy_seconds": {label: round(sec, 2) for label, sec in stats.busy.items()},
+        "cpus": os.cpu_count(),
+    }
+    if load is not None:
+        data["load_average_at_start"] = round(load, 2)
+    if budget:
+        data["budget"] = {"for": budget[0], "seconds": budget[1], "within": wall <= budget[1]}
+    return data
+
+
+def timing_text(t: dict[str, Any]) -> str:
+    """One paragraph: wall time against the budget, and the processes started."""
+    p = t["processes"]
+    line = (f"timing: {t['cells']} cells of {t['implementations']} implementation(s) in "
+            f"{t['wall_seconds']:.2f}s wall on {t['cpus']} CPUs")
+    if "load_average_at_start" in t:
+        line += f" (load average {t['load_average_at_start']:.1f} at start)"
+    if "budget" in t:
+        b = t["budget"]
+        line += f"; budget for {b['for']}: {b['seconds']}s, {'within' if b['within'] else 'OVER'}"
+    line += (f"\n        processes: {p['probe_servers']} probe server(s), {p['forked_api_cells']} forked API "
+             f"cells, {p['launches']} launched commands")
+    slow = sorted(t["busy_seconds"].items(), key=lambda kv: -kv[1])[:3]
+    if len(t["busy_seconds"]) > 1:
+        line += "\n        busiest: " + ", ".join(f"{label} {sec:.1f}s" for label, sec in slow)
+    return line
+
+
 def render(fmt: str, results: list[CellResult], cat: Catalogue, impls: list[Implementation],
-           wall: float) -> str:
+           wall: float, timing: dict[str, Any] | None = None) -> str:
     if fmt == "json":
-        return render_json(results, impls, wall)
+        return render_json(results, impls, wall, timing)
     if fmt == "html":
         return render_html(results, cat, wall)
     return render_text(results, wall) + "\n" + render_text_matrix(results, cat)

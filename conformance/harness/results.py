@@ -13,6 +13,8 @@ from .cases import Case
 
 STATUSES = ("PASS", "FAIL", "ERROR", "CRASH", "TIMEOUT", "SKIP", "N/A", "XFAIL", "XPASS")
 BAD_STATUSES = ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XPASS")
+# Cells that get a replay folder (``--replay-dir``): everything that did not simply pass.
+REPLAY_STATUSES = ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XPASS", "XFAIL")
 
 
 @dataclass

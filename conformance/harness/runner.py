@@ -28,10 +28,10 @@ from .cases import Case, materialise
 from .impls import Implementation
 from .replay import write_replays
 from .results import BAD_STATUSES as BAD_STATUSES  # re-exported for callers of the runner
+from .results import REPLAY_STATUSES, CellResult
 from .results import STATUSES as STATUSES
-from .results import CellResult
+from .workers import PROBE, ProbeServers, RunStats, ServerDied
 
-PROBE = Path(__file__).resolve().parent / "probe.py"
 DEVIATIONS_FILE = Path(__file__).resolve().parent.parent / "expectations" / "known_deviations.json"
 _CLEAN_ENV_DROP = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH", "PYTHONWARNINGS",
                    "PYTHONINSPECT", "PYTHONNOUSERSITE", "PYTHONDEVMODE", "PYTHONBREAKPOINT",
@@ -167,8 +167,13 @@ def not_applicable(case: Case, impl: Implementation) -> str | None:
 
 
 def run_cell(case: Case, impl: Implementation, workdir: Path, deviations: list[Deviation],
-             timeout: float = 30.0) -> CellResult:
-    """Run one cell and classify it; never raises for problems of the implementation."""
+             timeout: float = 30.0, servers: ProbeServers | None = None,
+             stats: RunStats | None = None) -> CellResult:
+    """Run one cell and classify it; never raises for problems of the implementation.
+
+    With ``servers``, API cells are forked by the interpreter's probe server
+    instead of launching a probe each (``workers.py``).
+    """
     result = CellResult(case=case, impl_label=impl.label, impl=impl.as_dict(), status="N/A")
     why = not_applicable(case, impl)
     if why:
@@ -189,7 +194,7 @@ def run_cell(case: Case, impl: Implementation, workdir: Path, deviations: list[D
     result.expected = expect.substitute(expected, values)
     start = time.monotonic()
     try:
-        observed = _execute(case, impl, workdir, fixture, result, timeout)
+        observed = _execute(case, impl, workdir, fixture, result, timeout, servers, stats)
     except subprocess.TimeoutExpired:
         result.status, result.reason = "TIMEOUT", f"no result within {timeout:.0f}s"
         result.duration = time.monotonic() - start
@@ -218,7 +223,7 @@ class _Crash(Exception):
 
 
 def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, result: CellResult,
-             timeout: float) -> dict[str, Any] | None:
+             timeout: float, servers: ProbeServers | None, stats: RunStats | None) -> dict[str, Any] | None:
     request = _api_request(case, impl)
     env = clean_env(impl.child_env())
     if case.is_cli:
@@ -226,10 +231,9 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             prep = {"fixture": "fixture", "output": "prepared.json", "compile": request["compile"],
                     "prepare_only": True}
             (workdir / "prepare.json").write_text(json.dumps(prep))
-            prep_cmd = [impl.interp.exe, "-E", "-s", "-S", str(PROBE), "prepare.json"]
-            proc = _run(prep_cmd, workdir, env, timeout)
-            if proc.returncode != 0:
-                raise _Crash("fixture compile step failed: " + _text(proc.stderr)[-2000:])
+            code, stderr = _probe(impl, workdir, "prepare.json", env, timeout, servers, stats)
+            if code != 0:
+                raise _Crash("fixture compile step failed: " + stderr)
         cmd = impl.cli_command(case.call, str(fixture))
         if cmd is None:
             return None
@@ -244,6 +248,8 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
         result.env = {k: env[k] for k in env if k in ("PYTHONPATH", "RUNPY_CONFORMANCE_RECORD")
                       or k in case.call.get("env", {}) or k in impl.child_env()}
         proc = _run(cmd, cwd, env, timeout, stdin=case.call.get("stdin"))
+        if stats is not None:
+            stats.add("launches")
         return {
             "outcome": "exited",
             "returncode": proc.returncode,
@@ -251,10 +257,11 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             "stderr": _text(proc.stderr),
             "records": _read_records(record_file),
         }
+    request["env"] = impl.child_env()
     (workdir / "request.json").write_text(json.dumps(request, indent=1))
     cmd = [impl.interp.exe, "-E", "-s", "-S", str(PROBE), "request.json"]
     result.command, result.cwd, result.request = cmd, str(workdir), request
-    proc = _run(cmd, workdir, env, timeout)
+    code, stderr = _probe(impl, workdir, "request.json", env, timeout, servers, stats)
     out = workdir / "observation.json"
     observed = None
     if out.exists():
@@ -262,13 +269,35 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             observed = json.loads(out.read_text(encoding="utf-8"))
         except ValueError:
             observed = None
-    if proc.returncode == 3 and observed:
+    if code == 3 and observed:
         raise _Crash("the implementation could not be imported", observed)
-    if proc.returncode != 0 or observed is None:
-        tail = _text(proc.stderr)[-2000:]
-        raise _Crash(f"probe exited with status {proc.returncode}: {tail}",
-                     {"returncode": proc.returncode, "stderr": tail})
+    if code != 0 or observed is None:
+        raise _Crash(f"probe exited with status {code}: {stderr}", {"returncode": code, "stderr": stderr})
     return observed
+
+
+def _probe(impl: Implementation, workdir: Path, request: str, env: dict[str, str], timeout: float,
+           servers: ProbeServers | None, stats: RunStats | None) -> tuple[int, str]:
+    """Run the probe on one request file: forked by the interpreter's server, or launched afresh.
+
+    Returns the exit status and the tail of the probe's stderr.  A server
+    that dies is replaced by a fresh launch for this cell (and, if it could
+    not even start, for every later cell of that interpreter).
+    """
+    exe = impl.interp.exe
+    if servers is not None and servers.usable(exe):
+        try:
+            code = servers.run(exe, workdir / request, timeout, impl.module, impl.path, impl.child_env())
+        except ServerDied:
+            pass
+        else:
+            err = workdir / "probe.stderr"
+            tail = err.read_bytes()[-2000:] if err.exists() else b""
+            return code, _text(tail)
+    proc = _run([exe, "-E", "-s", "-S", str(PROBE), request], workdir, env, timeout)
+    if stats is not None:
+        stats.add("launches")
+    return proc.returncode, _text(proc.stderr)[-2000:]
 
 
 def documented_cell(case: Case, version: tuple[int, ...]) -> CellResult:
@@ -307,23 +336,54 @@ def documented_cells(cases: list[Case], impls: list[Implementation], versions: l
     return out
 
 
+def scratch_root() -> str | None:
+    """Where cell directories go: ``$RUNPY_CONFORMANCE_TMP``, else ``/dev/shm`` when usable, else the default.
+
+    A run creates and removes thousands of small files and directories; on
+    a disk file system under load, removing them alone took seconds, on a
+    memory file system (tmpfs) it takes milliseconds.
+    """
+    chosen = os.environ.get("RUNPY_CONFORMANCE_TMP")
+    if chosen:
+        return chosen
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def run_matrix(cases: list[Case], impls: list[Implementation], *, workers: int | None = None,
                timeout: float = 30.0, deviations: list[Deviation] | None = None,
-               keep_dir: Path | None = None) -> list[CellResult]:
-    """Run every (case, implementation) cell; results in (case, implementation) order."""
+               keep_dir: Path | None = None, isolation: str = "fork",
+               stats: RunStats | None = None) -> list[CellResult]:
+    """Run every (case, implementation) cell; results in (case, implementation) order.
+
+    ``isolation="fork"`` (the default where the host has ``fork``) runs API
+    cells in children forked by one probe server per interpreter;
+    ``"process"`` launches a fresh probe per API cell.  ``stats``, if given,
+    is filled with the processes started and the time spent per implementation.
+    """
     deviations = load_deviations() if deviations is None else deviations
     workers = workers or max(2, (os.cpu_count() or 2) * 2)
-    base = Path(tempfile.mkdtemp(prefix="runpy-conf-"))
+    stats = RunStats() if stats is None else stats
+    base = Path(tempfile.mkdtemp(prefix="runpy-conf-", dir=scratch_root()))
     jobs = [(c, i, base / f"{n:05d}") for n, (c, i) in enumerate((c, i) for c in cases for i in impls)]
+    servers = ProbeServers(clean_env(), base, stats) if isolation == "fork" and hasattr(os, "fork") else None
 
     def one(job: tuple[Case, Implementation, Path]) -> CellResult:
         case, impl, workdir = job
         workdir.mkdir()
+        start = time.monotonic()
         try:
-            return run_cell(case, impl, workdir, deviations, timeout)
+            result = run_cell(case, impl, workdir, deviations, timeout, servers, stats)
         except Exception as exc:  # a harness bug must not stop the run either
-            return CellResult(case=case, impl_label=impl.label, impl=impl.as_dict(), status="ERROR",
-                              reason=f"harness error: {type(exc).__name__}: {exc}")
+            result = CellResult(case=case, impl_label=impl.label, impl=impl.as_dict(), status="ERROR",
+                                reason=f"harness error: {type(exc).__name__}: {exc}")
+        if keep_dir is None or result.status not in REPLAY_STATUSES:
+            # Cleaning up now, in this thread, overlaps with other cells' children
+            # instead of adding one long serial rmtree at the end.
+            shutil.rmtree(workdir, ignore_errors=True)
+            result.fixture_dir = None
+        stats.cell(impl.label, time.monotonic() - start)
+        return result
 
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -331,6 +391,8 @@ def run_matrix(cases: list[Case], impls: list[Implementation], *, workers: int |
         if keep_dir is not None:
             write_replays(results, keep_dir)
     finally:
+        if servers is not None:
+            servers.close()
         shutil.rmtree(base, ignore_errors=True)
     return results
 

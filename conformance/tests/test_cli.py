@@ -51,3 +51,17 @@ def test_harness_modules_import_each_other_without_cycles():
 
     cycles = [name for name in graph if reaches(name, name, {name})]
     assert cycles == []
+
+
+def test_run_prints_timings_against_the_budget_and_records_them(tmp_path):
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "conformance", "run", "--case", "run-module-basic-*",
+                           "--no-documented-versions", "--format", "json", "--output", str(out)],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "timing: " in proc.stderr and "budget for one implementation: 1.5s" in proc.stderr
+    import json
+
+    timings = json.loads(out.read_text())["timings"]
+    assert timings["processes"]["forked_api_cells"] >= 1 and timings["processes"]["launches"] == 0
+    assert timings["budget"]["for"] == "one implementation"
