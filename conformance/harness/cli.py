@@ -9,23 +9,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 from . import catalogue as catalogue_mod
-from . import report, runner
+from . import report, runner, tools
 from .cases import load_cases
-from .impls import KNOWN_REQUIREMENTS, Implementation, discover, query
+from .impls import KNOWN_REQUIREMENTS, Implementation, Interpreter, discover, query
 from .results import BAD_STATUSES
 from .workers import RunStats
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def build_implementations(args: argparse.Namespace) -> list[Implementation]:
-    """Interpreters x modules (+ CLI templates) from the command-line options."""
-    exes: list[str] = list(args.python or [])
+def interpreters(args: argparse.Namespace) -> list[Interpreter]:
+    """The interpreters named with --python, found with --all-interpreters, or the host's."""
+    # A relative path would break once children run in their fixture directories (not realpath: a
+    # venv's python is a symlink whose target is another installation).
+    exes: list[str] = [os.path.abspath(e) if os.sep in e else e for e in args.python or []]
     interps = []
     for exe in exes:
         info = query(exe)
@@ -41,21 +44,49 @@ def build_implementations(args: argparse.Namespace) -> list[Implementation]:
         info = query(sys.executable)
         assert info is not None
         interps.append(info)
+    return interps
+
+
+def build_implementations(args: argparse.Namespace) -> list[Implementation]:
+    """Interpreters x modules (+ CLI templates, + tools) from the command-line options.
+
+    Tools that cannot be installed or fail their check on an interpreter are
+    left out, each with its reason in ``args.unavailable``.
+    """
+    interps = interpreters(args)
+    impls: list[Implementation] = []
+    args.unavailable = []
+    if args.tool:
+        try:
+            chosen = tools.resolve_names(args.tool, tools.load_adapters())
+        except tools.AdapterError as exc:
+            raise SystemExit(f"conformance: {exc}") from None
+        if getattr(args, "with_reference", False):
+            impls.extend(Implementation(i) for i in interps)
+        for adapter in chosen:
+            for interp in interps:
+                try:
+                    impls.append(tools.implementation(adapter, interp, root=args.venvs,
+                                                      allow_install=not args.no_install))
+                except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+                    args.unavailable.append({"tool": adapter.name, "python": interp.exe,
+                                             "version": interp.version_text, "reason": str(exc)})
+                    print(f"conformance: {adapter.name} left out on {interp.exe}: {exc}", file=sys.stderr)
+        return unique_labels(impls)
     modules = list(args.module or ["runpy"])
     if args.with_runpy_ref and "runpy_ref" not in modules:
         modules.append("runpy_ref")
     path = os.path.abspath(args.path) if args.path else None
     if "runpy_ref" in modules and path is None:
         path = str(PROJECT_ROOT)
-    impls = []
+    given = json.loads(args.requires) if args.requires else None
     for interp in interps:
         if args.cli_template or args.cli_path_template:
             impls.append(Implementation(interp, module=modules[0], module_template=args.cli_template,
-                                        path_template=args.cli_path_template))
+                                        path_template=args.cli_path_template, requires=given))
             continue
         for module in modules:
-            requires = (json.loads(args.requires) if args.requires and module != "runpy"
-                        else KNOWN_REQUIREMENTS.get(module))
+            requires = given if given is not None and module != "runpy" else KNOWN_REQUIREMENTS.get(module)
             impls.append(Implementation(interp, module=module,
                                         path=None if module == "runpy" else path, requires=requires))
             if module != "runpy":
@@ -100,24 +131,68 @@ def cmd_run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     replay = Path(args.replay_dir) if args.replay_dir else None
     stats = RunStats()
+    deviations = runner.load_deviations()
+    for spec in args.deviations or []:
+        tool, _, file = spec.rpartition("=") if "=" in spec else ("", "", spec)
+        if not tool and args.tool and len(args.tool) == 1 and args.tool[0] != "all":
+            tool = args.tool[0]  # one tool: its deviations file is its own
+        if not Path(file).exists():
+            raise SystemExit(f"conformance: no deviations file {file!r}")
+        deviations += runner.load_deviations(Path(file), tool or None)
     results = runner.run_matrix(cases, impls, workers=args.workers, timeout=args.timeout,
-                                keep_dir=replay, isolation=args.isolation, stats=stats)
+                                keep_dir=replay, isolation=args.isolation, stats=stats,
+                                deviations=deviations)
     wall = time.monotonic() - start
     timings = report.timings(stats, wall, impls, budget(args, impls), load)
+    extra = {"timings": timings, "unavailable": getattr(args, "unavailable", [])}
     print(report.timing_text(timings), file=sys.stderr)
     if not args.no_documented_versions:
         results.extend(runner.documented_cells(cases, impls, cat.versions, cat.executable_here))
-    rendered = report.render(args.format, results, cat, impls, wall, timings)
+    rendered = report.render(args.format, results, cat, impls, wall, extra)
     if args.output:
         Path(args.output).write_text(rendered, encoding="utf-8")
     else:
         sys.stdout.write(rendered)
     for fmt, dest in (("json", args.json_out), ("html", args.html_out)):
         if dest:
-            Path(dest).write_text(report.render(fmt, results, cat, impls, wall, timings), encoding="utf-8")
+            Path(dest).write_text(report.render(fmt, results, cat, impls, wall, extra), encoding="utf-8")
     if args.output or args.format != "text":
         print(report.summary_line(results, wall), file=sys.stderr)
     return 1 if any(r.status in BAD_STATUSES for r in results) else 0
+
+
+MATRIX_RESULTS = PROJECT_ROOT / "conformance" / "tools" / "results" / "matrix.json"
+
+
+def matrix_interpreters() -> list[str]:
+    """Default interpreters of the tools matrix: one CPython per minor version from 3.9, and PyPy."""
+    newest: dict[tuple, Interpreter] = {}
+    for info in discover():
+        if info.impl == "pypy" or info.version >= (3, 9):
+            key = (info.impl, info.version[:2])
+            if key not in newest or info.version > newest[key].version:
+                newest[key] = info
+    return [i.exe for i in sorted(newest.values(), key=lambda i: (i.impl != "cpython", i.version))]
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    """Install every tool for every interpreter (where it can run) and run the whole matrix."""
+    argv = ["run", "--with-reference", "--no-documented-versions", "--format", "json",
+            "--output", str(args.results), "--timeout", str(args.timeout)]
+    for exe in args.python or matrix_interpreters():
+        argv += ["--python", exe]
+    for tool in args.tool or ["all"]:
+        argv += ["--tool", tool]
+    for option, value in (("--html-out", args.html_out), ("--replay-dir", args.replay_dir),
+                          ("--venvs", args.venvs), ("--case", args.case), ("--workers", args.workers)):
+        if value is not None:
+            argv += [option, str(value)]
+    if args.no_install:
+        argv.append("--no-install")
+    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
+    print("conformance: python -m conformance " + " ".join(argv), file=sys.stderr)
+    status = main(argv)
+    return 0 if status in (0, 1) else status  # tools failing cases is what the matrix is for
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -146,7 +221,21 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--path", metavar="DIR", help="directory to put on sys.path to import the module")
     run.add_argument("--with-runpy-ref", action="store_true",
                      help="also test runpy_ref (from this checkout) wherever it can run")
-    run.add_argument("--requires", metavar="RULE", help="JSON rule: where the module can run at all")
+    run.add_argument("--requires", metavar="RULE",
+                     help="JSON rule: where the module or the CLI templates can run at all (elsewhere N/A)")
+    run.add_argument("--tool", action="append", metavar="NAME",
+                     help="a tool from conformance/tools/adapters (or an adapter file's path; 'all' for "
+                          "every one), installed into a venv per interpreter if need be; repeatable")
+    run.add_argument("--with-reference", action="store_true",
+                     help="with --tool: also run each interpreter's own python -m (stdlib runpy)")
+    run.add_argument("--deviations", action="append", metavar="[TOOL=]FILE",
+                     help="known deviations of your own (format of expectations/known_deviations.json); "
+                          "TOOL= (or a single --tool) limits the file to that tool's columns; repeatable")
+    run.add_argument("--no-install", action="store_true",
+                     help="with --tool: use only venvs that already exist (others are left out)")
+    run.add_argument("--venvs", type=Path, default=None, metavar="DIR",
+                     help="where tool venvs live (default $RUNPY_CONFORMANCE_VENVS or "
+                          "~/.cache/runpy-conformance/venvs)")
     run.add_argument("--cli-template", metavar="TEMPLATE",
                      help="command standing for 'python -m MOD', e.g. 'coverage run -m {module} {args}'")
     run.add_argument("--cli-path-template", metavar="TEMPLATE",
@@ -168,6 +257,20 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--no-documented-versions", action="store_true",
                      help="omit the columns of versions with no interpreter here")
     run.set_defaults(func=cmd_run)
+    mat = sub.add_parser("matrix", help="install every tool for every interpreter and run the whole matrix")
+    mat.add_argument("--python", action="append", metavar="EXE",
+                     help="interpreter (repeatable; default: one CPython per minor version >= 3.9, and PyPy)")
+    mat.add_argument("--tool", action="append", metavar="NAME", help="tool (repeatable; default: all)")
+    mat.add_argument("--results", type=Path, default=MATRIX_RESULTS, metavar="FILE",
+                     help=f"JSON results (default {MATRIX_RESULTS.relative_to(PROJECT_ROOT)})")
+    mat.add_argument("--html-out", metavar="FILE")
+    mat.add_argument("--replay-dir", metavar="DIR")
+    mat.add_argument("--venvs", type=Path, default=None, metavar="DIR")
+    mat.add_argument("--case", metavar="PATTERN")
+    mat.add_argument("--workers", type=int, default=None)
+    mat.add_argument("--timeout", type=float, default=30.0)
+    mat.add_argument("--no-install", action="store_true")
+    mat.set_defaults(func=cmd_matrix)
     lst = sub.add_parser("list", help="list catalogue entries and cases")
     lst.add_argument("--format", choices=("text", "json"), default="text")
     lst.set_defaults(func=cmd_list)

@@ -22,6 +22,22 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
 
 
+def _sh_word(word: str, places: dict[str, str]) -> str:
+    """``word`` quoted for sh, with each directory of ``places`` replaced by its variable form.
+
+    ``shlex.quote`` alone would put ``$here`` inside single quotes, where sh
+    does not expand it; the pieces are quoted apart and joined instead.
+    """
+    pattern = "(" + "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True)) + ")"
+    out = []
+    for piece in re.split(pattern, word):
+        if piece in places:
+            out.append(f'"{places[piece]}"')
+        elif piece:
+            out.append(shlex.quote(piece))
+    return "".join(out) or "''"
+
+
 def write_replays(results: list[CellResult], root: Path) -> list[Path]:
     """One folder per non-passing cell: fixture, exact command, expected vs observed.
 
@@ -53,14 +69,20 @@ def write_replays(results: list[CellResult], root: Path) -> list[Path]:
                 f'cd "$here" && {shlex.quote(exe)} -E -s -S probe.py request.json && cat observation.json'
             )
         elif r.command:
-            env = " ".join(f"{k}={shlex.quote(v)}" for k, v in (r.env or {}).items()
+            scratch = str(Path(r.fixture_dir).parent / "scratch")
+            places = {r.fixture_dir: "$here/fixture", scratch: "$here/scratch"}
+            env = " ".join(f"{k}={_sh_word(v, places)}" for k, v in (r.env or {}).items()
                            if k != "RUNPY_CONFORMANCE_RECORD")
-            cmd = " ".join(shlex.quote(a.replace(r.fixture_dir, "$here/fixture")) for a in r.command)
+            cmd = " ".join(_sh_word(a, places) for a in r.command)
             rel = Path(r.cwd or r.fixture_dir).relative_to(r.fixture_dir) if r.cwd else Path(".")
             record = 'RUNPY_CONFORMANCE_RECORD="$here/records.jsonl"'
             # The recorder appends, so a rerun starts from an empty record file.
-            lines.append('rm -f "$here/records.jsonl"')
-            lines.append(f'cd "$here/fixture/{rel}" && {record} {env} {cmd}')
+            lines.append('rm -f "$here/records.jsonl"; mkdir -p "$here/scratch"')
+            if r.stdin is None:
+                launch = f"{record} {env} {cmd} </dev/null"
+            else:
+                launch = f"printf %s {shlex.quote(r.stdin)} | {record} {env} {cmd}"
+            lines.append(f'cd "$here/fixture/{rel}" && {launch}')
             lines.append('echo "exit status: $?"; cat "$here/records.jsonl" 2>/dev/null')
         (folder / "run.sh").write_text("\n".join(lines) + "\n")
         (folder / "run.sh").chmod(0o755)

@@ -122,7 +122,7 @@ def render_text_matrix(results: list[CellResult], cat: Catalogue) -> str:
 
 
 def render_json(results: list[CellResult], impls: list[Implementation], wall: float,
-                timing: dict[str, Any] | None = None) -> str:
+                extra: dict[str, Any] | None = None) -> str:
     data: dict[str, Any] = {
         "schema": RESULTS_SCHEMA,
         "wall_seconds": round(wall, 2),
@@ -130,8 +130,7 @@ def render_json(results: list[CellResult], impls: list[Implementation], wall: fl
         "implementations": [i.as_dict() for i in impls],
         "records": [r.as_record() for r in results],
     }
-    if timing:
-        data["timings"] = timing
+    data.update(extra or {})
     return json.dumps(data, indent=1, sort_keys=False) + "\n"
 
 
@@ -343,9 +342,10 @@ def timing_text(t: dict[str, Any]) -> str:
 
 
 def render(fmt: str, results: list[CellResult], cat: Catalogue, impls: list[Implementation],
-           wall: float, timing: dict[str, Any] | None = None) -> str:
+           wall: float, extra: dict[str, Any] | None = None) -> str:
+    """``extra``: more top-level keys of the JSON results (``timings``, ``unavailable``)."""
     if fmt == "json":
-        return render_json(results, impls, wall, timing)
+        return render_json(results, impls, wall, extra)
     if fmt == "html":
         return render_html(results, cat, wall)
     return render_text(results, wall) + "\n" + render_text_matrix(results, cat)

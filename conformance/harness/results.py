@@ -34,6 +34,7 @@ class CellResult:
     cwd: str | None = None
     env: dict[str, str] | None = None
     request: dict[str, Any] | None = None
+    stdin: str | None = None
     fixture_dir: str | None = None
     placeholders: dict[str, str] = field(default_factory=dict)
     duration: float = 0.0

@@ -12,6 +12,8 @@ import contextlib
 import fnmatch
 import json
 import os
+import re
+import select
 import shutil
 import signal
 import subprocess
@@ -40,23 +42,31 @@ _CLEAN_ENV_DROP = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH"
 
 @dataclass
 class Deviation:
-    """A known deviation: matching FAIL cells become XFAIL, PASS cells XPASS."""
+    """A known deviation: matching FAIL cells become XFAIL, PASS cells XPASS.
+
+    ``tool`` limits it to one tool's columns (a tool author's own file,
+    ``--deviations TOOL=FILE``, or a ``"tool"`` key in the entry).
+    """
 
     case: str
     implementation: rules.Rule
     reason: str
+    tool: str | None = None
 
 
-def load_deviations(path: Path = DEVIATIONS_FILE) -> list[Deviation]:
-    """Known deviations, per implementation, each with a reason."""
+def load_deviations(path: Path = DEVIATIONS_FILE, tool: str | None = None) -> list[Deviation]:
+    """Known deviations, per implementation, each with a reason; ``tool`` scopes a whole file."""
     if not path.exists():
         return []
     data = json.loads(path.read_text(encoding="utf-8"))
-    return [Deviation(d["case"], d.get("implementation"), d["reason"]) for d in data["deviations"]]
+    return [Deviation(d["case"], d.get("implementation"), d["reason"], d.get("tool", tool))
+            for d in data["deviations"]]
 
 
 def _deviation_for(case: Case, impl: Implementation, deviations: list[Deviation]) -> Deviation | None:
     for dev in deviations:
+        if dev.tool is not None and (impl.tool or "").lower() != dev.tool.lower():
+            continue
         if fnmatch.fnmatch(case.id, dev.case) and rules.matches(dev.implementation, impl.target):
             return dev
     return None
@@ -89,14 +99,75 @@ def _placeholders(impl: Implementation, fixture: Path) -> dict[str, str]:
     }
 
 
+def _run_until(proc: subprocess.Popen, stdin: str | None, timeout: float,
+               stop: dict[str, Any]) -> tuple[bytes, bytes, int | None]:
+    """Read a child's output as it comes; stop its group when the adapter's ``stop`` regex shows.
+
+    For debuggers that restart the program when it ends (pdb, ipdb): a
+    program that never stops at a line would otherwise restart until the
+    time limit.  Returns stdout, stderr, and the status the adapter declares
+    for a stop (None when the child ended by itself).
+    """
+    assert proc.stdout is not None and proc.stderr is not None
+    if proc.stdin is not None:
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write((stdin or "").encode("utf-8"))
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.close()
+    pattern = re.compile(stop["regex"])
+    out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
+    chunks: dict[int, list[bytes]] = {out_fd: [], err_fd: []}
+    open_fds = [out_fd, err_fd]
+    deadline = time.monotonic() + timeout
+    while open_fds:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        for fd in select.select(open_fds, [], [], remaining)[0]:
+            data = os.read(fd, 65536)
+            if not data:
+                open_fds.remove(fd)
+            chunks[fd].append(data)
+        if pattern.search(b"".join(chunks[out_fd] + chunks[err_fd]).decode("utf-8", "replace")):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return b"".join(chunks[out_fd]), b"".join(chunks[err_fd]), int(stop.get("returncode", 0))
+    proc.wait()
+    return b"".join(chunks[out_fd]), b"".join(chunks[err_fd]), None
+
+
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float,
-         stdin: str | None = None) -> subprocess.CompletedProcess:
+         stdin: str | None = None, stop: dict[str, Any] | None = None) -> subprocess.CompletedProcess:
     """Run one child in its own process group; on timeout kill the whole group.
 
     ``subprocess.run`` kills only the direct child and then waits for the
     pipes to close, which never happens if a grandchild (a hung
-    multiprocessing worker, say) still holds them.
+    multiprocessing worker, say) still holds them.  With ``stop`` (a tool
+    adapter's rule), the child is stopped as soon as its output matches; the
+    result then has ``stopped = True`` and the status the adapter declares.
     """
+    if stop is not None:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE, start_new_session=True,
+        )
+        try:
+            out, err, declared = _run_until(proc, stdin, timeout, stop)
+        finally:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
+        done = subprocess.CompletedProcess(cmd, proc.returncode if declared is None else declared, out, err)
+        done.stopped = declared is not None  # type: ignore[attr-defined]
+        return done
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE, start_new_session=True,
@@ -206,7 +277,7 @@ def run_cell(case: Case, impl: Implementation, workdir: Path, deviations: list[D
     result.duration = time.monotonic() - start
     if observed is None:
         result.status = "SKIP"
-        result.reason = "this implementation cannot express the launch (template/options)"
+        result.reason = result.reason or "this implementation cannot express the launch (template/options)"
         return result
     result.observed = observed
     mismatches = expect.compare(result.expected, observed)
@@ -234,8 +305,11 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             code, stderr = _probe(impl, workdir, "prepare.json", env, timeout, servers, stats)
             if code != 0:
                 raise _Crash("fixture compile step failed: " + stderr)
-        cmd = impl.cli_command(case.call, str(fixture))
+        scratch = workdir / "scratch"
+        scratch.mkdir(exist_ok=True)
+        cmd = impl.cli_command(case.call, str(fixture), str(scratch))
         if cmd is None:
+            result.reason = impl.form_unavailable(case.call["cli"]) or ""
             return None
         record_file = workdir / "records.jsonl"
         env["RUNPY_CONFORMANCE_RECORD"] = str(record_file)
@@ -247,16 +321,21 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
         result.command, result.cwd = cmd, str(cwd)
         result.env = {k: env[k] for k in env if k in ("PYTHONPATH", "RUNPY_CONFORMANCE_RECORD")
                       or k in case.call.get("env", {}) or k in impl.child_env()}
-        proc = _run(cmd, cwd, env, timeout, stdin=case.call.get("stdin"))
+        stdin = case.call.get("stdin", impl.stdin)
+        result.stdin = stdin
+        proc = _run(cmd, cwd, env, timeout, stdin=stdin, stop=impl.stop)
         if stats is not None:
             stats.add("launches")
-        return {
+        observed = {
             "outcome": "exited",
             "returncode": proc.returncode,
             "stdout": _text(proc.stdout),
             "stderr": _text(proc.stderr),
             "records": _read_records(record_file),
         }
+        if getattr(proc, "stopped", False):
+            observed["stopped_by_adapter"] = impl.stop
+        return observed
     request["env"] = impl.child_env()
     (workdir / "request.json").write_text(json.dumps(request, indent=1))
     cmd = [impl.interp.exe, "-E", "-s", "-S", str(PROBE), "request.json"]
