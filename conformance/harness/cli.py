@@ -148,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(report.timing_text(timings), file=sys.stderr)
     if not args.no_documented_versions:
         results.extend(runner.documented_cells(cases, impls, cat.versions, cat.executable_here))
-    rendered = report.render(args.format, results, cat, impls, wall, extra)
+    rendered = report.render(args.format, results, cat, impls, wall, extra, semantic=args.semantic)
     if args.output:
         Path(args.output).write_text(rendered, encoding="utf-8")
     else:
@@ -245,6 +245,9 @@ def parser() -> argparse.ArgumentParser:
                           "RUNPY_CONFORMANCE_EMULATE=X.Y); repeatable")
     run.add_argument("--case", metavar="PATTERN", help="glob over case id, group/file or behaviour id")
     run.add_argument("--format", choices=("text", "json", "html"), default="text")
+    run.add_argument("--semantic", action="store_true",
+                     help="text report: count semantic mismatches only, not wording (messages, exit 2 vs 1); "
+                          "the HTML page has a view for it, the JSON records carry both")
     run.add_argument("--output", metavar="FILE")
     run.add_argument("--json-out", metavar="FILE", help="also write the JSON records here")
     run.add_argument("--html-out", metavar="FILE", help="also write the HTML matrix here")

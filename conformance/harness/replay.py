@@ -22,6 +22,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
 
 
+def replay_folder_name(case_id: str, label: str) -> str:
+    """The folder name of a cell's replay (reports link to it)."""
+    return _slug(f"{case_id}__{label}")
+
+
 def _sh_word(word: str, places: dict[str, str]) -> str:
     """``word`` quoted for sh, with each directory of ``places`` replaced by its variable form.
 
@@ -51,7 +56,7 @@ def write_replays(results: list[CellResult], root: Path) -> list[Path]:
             continue
         if r.fixture_dir is None:
             continue
-        folder = root / _slug(f"{r.case.id}__{r.impl_label}")
+        folder = root / replay_folder_name(r.case.id, r.impl_label)
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)

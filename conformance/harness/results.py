@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import attribution
 from .cases import Case
 
 STATUSES = ("PASS", "FAIL", "ERROR", "CRASH", "TIMEOUT", "SKIP", "N/A", "XFAIL", "XPASS")
@@ -39,6 +40,19 @@ class CellResult:
     placeholders: dict[str, str] = field(default_factory=dict)
     duration: float = 0.0
     executable: bool = True
+    attributed: dict[str, Any] | None = None  # attribution.attribute(): checked paths, classified mismatches
+
+    def behaviour_status(self, semantic_only: bool = False) -> dict[str, str]:
+        """Each behaviour of the case with its own status in this cell (``attribution.py``)."""
+        return attribution.behaviour_status(self.case.behaviours, self.status, self.attributed, semantic_only)
+
+    @property
+    def semantic_status(self) -> str:
+        """The cell's status when wording mismatches are not counted (FAIL/XFAIL become PASS)."""
+        if self.status in ("FAIL", "XFAIL") and self.attributed is not None and not any(
+                m["kind"] == "semantic" for m in self.attributed["mismatches"]):
+            return "PASS"
+        return self.status
 
     def as_record(self) -> dict[str, Any]:
         """One JSON record per cell (the ``--format json`` contract)."""
@@ -64,6 +78,13 @@ class CellResult:
             rec["expected"] = self.expected
         if self.status in ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XFAIL", "XPASS"):
             rec["observed"] = self.observed
-            rec["mismatches"] = self.mismatches
+            rec["mismatches"] = self.attributed["mismatches"] if self.attributed else self.mismatches
             rec["command"] = self.command
+        if self.executable:
+            rec["behaviour_status"] = self.behaviour_status()
+            if self.mismatches:
+                rec["semantic_status"] = self.semantic_status
+                rec["behaviour_status_semantic"] = self.behaviour_status(semantic_only=True)
+                if self.attributed and self.attributed["unattributed"]:
+                    rec["unattributed"] = True
         return rec

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import expect, rules
+from . import attribution, expect, rules
 from .cases import Case, materialise
 from .impls import Implementation
 from .replay import write_replays
@@ -282,6 +282,7 @@ def run_cell(case: Case, impl: Implementation, workdir: Path, deviations: list[D
     result.observed = observed
     mismatches = expect.compare(result.expected, observed)
     result.mismatches = [m.as_dict() for m in mismatches]
+    result.attributed = attribution.attribute(case.behaviours, result.expected, result.mismatches)
     status = "FAIL" if mismatches else "PASS"
     result.status, result.reason = apply_deviation(status, _deviation_for(case, impl, deviations))
     return result

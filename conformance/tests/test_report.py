@@ -58,6 +58,21 @@ def test_html_is_self_contained_with_views(tmp_path):
     assert "http://" not in page and "https://" not in page
     assert ">doc<" in page  # the documented-only column
     assert "G-01" in page and "FAIL" in page
+    assert 'id="semantic"' in page and 'id="failures"' in page
+    anchor = report.failure_anchor("t-report-bad", impl.label)
+    assert f'id="{anchor}"' in page and f'href="#{anchor}"' in page  # matrix cells link to the details
+    details = page[page.index(f'id="{anchor}"'):]
+    assert "<pre>nope</pre>" in details and "<pre>mod</pre>" in details  # expected and observed, on the page
+    assert "@media print" in page
+
+
+def test_text_report_semantic_option_leaves_out_wording_only_failures(tmp_path):
+    impl, res = results(tmp_path)
+    wording = make_case(dict(CLI_BAD, id="t-report-wording", expect=[{"returncode": 3, "stderr": "x"}]))
+    res.append(run_cell(wording, impl, tmp_path / "w", []))
+    assert "t-report-wording" in report.render_text(res, 1.0)
+    text = report.render_text(res, 1.0, semantic=True)
+    assert "t-report-wording" not in text and "t-report-bad" in text and "[semantic; " in text
 
 
 def test_replay_folders_reproduce_without_the_harness(tmp_path):
