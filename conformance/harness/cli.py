@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from . import catalogue as catalogue_mod
-from . import report, runner, tools
+from . import publish, report, runner, tools
 from .cases import load_cases
 from .impls import KNOWN_REQUIREMENTS, Implementation, Interpreter, discover, query
 from .results import BAD_STATUSES
@@ -144,7 +144,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                 deviations=deviations)
     wall = time.monotonic() - start
     timings = report.timings(stats, wall, impls, budget(args, impls), load)
-    extra = {"timings": timings, "unavailable": getattr(args, "unavailable", [])}
+    extra = {"generated": time.strftime("%Y-%m-%d"), "timings": timings,
+             "unavailable": getattr(args, "unavailable", [])}
     print(report.timing_text(timings), file=sys.stderr)
     if not args.no_documented_versions:
         results.extend(runner.documented_cells(cases, impls, cat.versions, cat.executable_here))
@@ -193,6 +194,21 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     print("conformance: python -m conformance " + " ".join(argv), file=sys.stderr)
     status = main(argv)
     return 0 if status in (0, 1) else status  # tools failing cases is what the matrix is for
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Re-generate the docs page and the README table of the tools matrix from a results file."""
+    results = json.loads(Path(args.results).read_text(encoding="utf-8"))
+    cat = catalogue_mod.load()
+    try:
+        shown = str(Path(args.results).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        shown = Path(args.results).name
+    Path(args.docs).write_text(publish.render_page(results, cat, shown), encoding="utf-8")
+    docs_link = "docs/reference/tools_matrix.md"
+    publish.update_readme(Path(args.readme), publish.render_readme_table(results, docs_link))
+    print(f"conformance: wrote {args.docs} and the table in {args.readme}", file=sys.stderr)
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -274,6 +290,11 @@ def parser() -> argparse.ArgumentParser:
     mat.add_argument("--timeout", type=float, default=30.0)
     mat.add_argument("--no-install", action="store_true")
     mat.set_defaults(func=cmd_matrix)
+    pub = sub.add_parser("publish", help="docs page and README table of the tools matrix, from its results")
+    pub.add_argument("--results", type=Path, default=MATRIX_RESULTS, metavar="FILE")
+    pub.add_argument("--docs", type=Path, default=publish.DOCS_PAGE, metavar="FILE")
+    pub.add_argument("--readme", type=Path, default=publish.README, metavar="FILE")
+    pub.set_defaults(func=cmd_publish)
     lst = sub.add_parser("list", help="list catalogue entries and cases")
     lst.add_argument("--format", choices=("text", "json"), default="text")
     lst.set_defaults(func=cmd_list)

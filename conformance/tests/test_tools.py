@@ -135,3 +135,29 @@ def test_tool_flag_builds_columns_and_reports_what_is_left_out(tmp_path):
                                     "--venvs", str(tmp_path)])
     assert cli.build_implementations(args) == []
     assert args.unavailable[0]["tool"] == "coverage" and "not installed" in args.unavailable[0]["reason"]
+
+
+def test_matrix_command_and_publish_write_results_docs_page_and_readme_table(tmp_path):
+    from conformance.harness import cli
+
+    results = tmp_path / "matrix.json"
+    status = cli.main(["matrix", "--python", sys.executable, "--tool", "cProfile",
+                       "--case", "cli-module-basic", "--results", str(results), "--no-install"])
+    assert status == 0
+    data = json.loads(results.read_text())
+    labels = [i["label"] for i in data["implementations"]]
+    assert labels == [f"cpython-{host().version_text}/runpy", f"cpython-{host().version_text}/cProfile"]
+    assert data["generated"] and data["timings"]["processes"]["launches"] == 2
+    readme = tmp_path / "README.md"
+    readme.write_text("before\n<!-- tools-matrix: start -->\nold\n<!-- tools-matrix: end -->\nafter\n")
+    page = tmp_path / "page.md"
+    assert cli.main(["publish", "--results", str(results), "--docs", str(page), "--readme", str(readme)]) == 0
+    text = page.read_text()
+    # cProfile gets CLI-08 (argv[0]) and CLI-03 (__main__) wrong, CLI-10 (sys.path[0]) right
+    row = next(line for line in text.splitlines() if line.startswith("| {behaviour}`CLI-08`"))
+    assert row.endswith("| ✓ | {ref}`F <tm-cprofile-cli-module-basic>` |")
+    assert next(line for line in text.splitlines() if "`CLI-10`" in line).endswith("| ✓ | ✓ |")
+    assert "(tm-cprofile-cli-module-basic)=" in text and "`/records/main/argv[0]` (semantic; CLI-08)" in text
+    table = readme.read_text()
+    assert table.startswith("before\n<!-- tools-matrix: start") and table.endswith("end -->\nafter\n")
+    assert "| cProfile | 2 / 2 |" in table and "old" not in table
