@@ -77,7 +77,7 @@ class Implementation:
     tool: str | None = None
     tool_version: str | None = None
     stdin: str | None = None
-    stop: dict | None = None
+    stop: dict | list | None = None
     env: dict[str, str] = field(default_factory=dict)
     bin_dir: str | None = None
     module_requires: rules.Rule = None

@@ -99,14 +99,18 @@ def _placeholders(impl: Implementation, fixture: Path) -> dict[str, str]:
     }
 
 
+def _stop_rules(stop: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return stop if isinstance(stop, list) else [stop]
+
+
 def _run_until(proc: subprocess.Popen, stdin: str | None, timeout: float,
-               stop: dict[str, Any]) -> tuple[bytes, bytes, int | None]:
-    """Read a child's output as it comes; stop its group when the adapter's ``stop`` regex shows.
+               stop: dict[str, Any] | list[dict[str, Any]]) -> tuple[bytes, bytes, dict[str, Any] | None]:
+    """Read a child's output as it comes; stop its group when one of the adapter's ``stop`` regexes shows.
 
     For debuggers that restart the program when it ends (pdb, ipdb): a
     program that never stops at a line would otherwise restart until the
-    time limit.  Returns stdout, stderr, and the status the adapter declares
-    for a stop (None when the child ended by itself).
+    time limit.  Returns stdout, stderr, and the rule that stopped the child
+    (None when it ended by itself).
     """
     assert proc.stdout is not None and proc.stderr is not None
     if proc.stdin is not None:
@@ -114,7 +118,7 @@ def _run_until(proc: subprocess.Popen, stdin: str | None, timeout: float,
             proc.stdin.write((stdin or "").encode("utf-8"))
         with contextlib.suppress(BrokenPipeError):
             proc.stdin.close()
-    pattern = re.compile(stop["regex"])
+    rules_ = [(re.compile(rule["regex"]), rule) for rule in _stop_rules(stop)]
     out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
     chunks: dict[int, list[bytes]] = {out_fd: [], err_fd: []}
     open_fds = [out_fd, err_fd]
@@ -131,24 +135,28 @@ def _run_until(proc: subprocess.Popen, stdin: str | None, timeout: float,
             if not data:
                 open_fds.remove(fd)
             chunks[fd].append(data)
-        if pattern.search(b"".join(chunks[out_fd] + chunks[err_fd]).decode("utf-8", "replace")):
+        text = b"".join(chunks[out_fd] + chunks[err_fd]).decode("utf-8", "replace")
+        hit = next((rule for pattern, rule in rules_ if pattern.search(text)), None)
+        if hit is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            return b"".join(chunks[out_fd]), b"".join(chunks[err_fd]), int(stop.get("returncode", 0))
+            return b"".join(chunks[out_fd]), b"".join(chunks[err_fd]), hit
     proc.wait()
     return b"".join(chunks[out_fd]), b"".join(chunks[err_fd]), None
 
 
-def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float,
-         stdin: str | None = None, stop: dict[str, Any] | None = None) -> subprocess.CompletedProcess:
+def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float, stdin: str | None = None,
+         stop: dict[str, Any] | list[dict[str, Any]] | None = None) -> subprocess.CompletedProcess:
     """Run one child in its own process group; on timeout kill the whole group.
 
     ``subprocess.run`` kills only the direct child and then waits for the
     pipes to close, which never happens if a grandchild (a hung
     multiprocessing worker, say) still holds them.  With ``stop`` (a tool
-    adapter's rule), the child is stopped as soon as its output matches; the
-    result then has ``stopped = True`` and the status the adapter declares.
+    adapter's rules), the child is stopped as soon as its output matches a
+    rule; the result then has ``stopped`` = that rule, and the exit status
+    the rule declares (``None`` if it declares none: the program's status
+    is unknown).
     """
     if stop is not None:
         proc = subprocess.Popen(
@@ -156,7 +164,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float,
             stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE, start_new_session=True,
         )
         try:
-            out, err, declared = _run_until(proc, stdin, timeout, stop)
+            out, err, hit = _run_until(proc, stdin, timeout, stop)
         finally:
             if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -165,8 +173,9 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float,
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
-        done = subprocess.CompletedProcess(cmd, proc.returncode if declared is None else declared, out, err)
-        done.stopped = declared is not None  # type: ignore[attr-defined]
+        done = subprocess.CompletedProcess(cmd, proc.returncode if hit is None else hit.get("returncode"),
+                                           out, err)
+        done.stopped = hit  # type: ignore[attr-defined]
         return done
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -334,8 +343,8 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             "stderr": _text(proc.stderr),
             "records": _read_records(record_file),
         }
-        if getattr(proc, "stopped", False):
-            observed["stopped_by_adapter"] = impl.stop
+        if getattr(proc, "stopped", None):
+            observed["stopped_by_adapter"] = proc.stopped  # type: ignore[attr-defined]
         return observed
     request["env"] = impl.child_env()
     (workdir / "request.json").write_text(json.dumps(request, indent=1))

@@ -57,7 +57,7 @@ class Adapter:
     path_requires: rules.Rule = None
     requires: rules.Rule = None
     stdin: str | None = None
-    stop: dict[str, Any] | None = None
+    stop: dict[str, Any] | list[dict[str, Any]] | None = None
     env: dict[str, str] = field(default_factory=dict)
     check: list[str] | None = None
     version_command: list[str] | None = None
@@ -89,8 +89,9 @@ def load_adapter(path: Path) -> Adapter:
             rules.validate(data.get(key))
     except rules.RuleError as exc:
         raise AdapterError(f"{path}: {exc}") from None
-    if data.get("stop") is not None and "regex" not in data["stop"]:
-        raise AdapterError(f"{path}: 'stop' needs a 'regex'")
+    stops = data.get("stop") or []
+    if any("regex" not in rule for rule in (stops if isinstance(stops, list) else [stops])):
+        raise AdapterError(f"{path}: each 'stop' rule needs a 'regex'")
     fields = {k: v for k, v in data.items() if k not in ("schema",)}
     return Adapter(source=Path(path), **fields)
 

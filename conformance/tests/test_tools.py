@@ -161,3 +161,15 @@ def test_matrix_command_and_publish_write_results_docs_page_and_readme_table(tmp
     table = readme.read_text()
     assert table.startswith("before\n<!-- tools-matrix: start") and table.endswith("end -->\nafter\n")
     assert "| cProfile | 2 / 2 |" in table and "old" not in table
+
+
+def test_a_stop_rule_without_a_status_records_none(tmp_path):
+    script = tmp_path / "loops.py"
+    script.write_text("import sys\nwhile True:\n    print('Post mortem debugger finished', flush=True)\n")
+    rules = [{"regex": "will be restarted", "returncode": 0},
+             {"regex": "Post mortem debugger finished", "returncode": None}]
+    impl = Implementation(host(), module_template=f"{{python}} {script} {{module}}", tool="loops", stop=rules)
+    result = run_cell(make_case(dict(CLI_MOD, expect=[{"returncode": 1}])), impl, tmp_path / "a", [], timeout=20)
+    assert result.status == "FAIL" and result.observed["returncode"] is None
+    assert result.observed["stopped_by_adapter"] == rules[1]
+    assert result.attributed["mismatches"][0]["kind"] == "semantic"
