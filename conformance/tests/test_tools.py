@@ -169,7 +169,8 @@ def test_a_stop_rule_without_a_status_records_none(tmp_path):
     rules = [{"regex": "will be restarted", "returncode": 0},
              {"regex": "Post mortem debugger finished", "returncode": None}]
     impl = Implementation(host(), module_template=f"{{python}} {script} {{module}}", tool="loops", stop=rules)
-    result = run_cell(make_case(dict(CLI_MOD, expect=[{"returncode": 1}])), impl, tmp_path / "a", [], timeout=20)
+    case = make_case(dict(CLI_MOD, expect=[{"returncode": 1}]))
+    result = run_cell(case, impl, tmp_path / "a", [], timeout=20)
     assert result.status == "FAIL" and result.observed["returncode"] is None
     assert result.observed["stopped_by_adapter"] == rules[1]
     assert result.attributed["mismatches"][0]["kind"] == "semantic"
