@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -139,9 +141,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not Path(file).exists():
             raise SystemExit(f"conformance: no deviations file {file!r}")
         deviations += runner.load_deviations(Path(file), tool or None)
-    results = runner.run_matrix(cases, impls, workers=args.workers, timeout=args.timeout,
-                                keep_dir=replay, isolation=args.isolation, stats=stats,
-                                deviations=deviations)
+    # A plain SIGTERM would skip the clean-up of probe servers and cell directories.
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143)) if main_thread else None
+    try:
+        results = runner.run_matrix(cases, impls, workers=args.workers, timeout=args.timeout,
+                                    keep_dir=replay, isolation=args.isolation, stats=stats,
+                                    deviations=deviations)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     wall = time.monotonic() - start
     timings = report.timings(stats, wall, impls, budget(args, impls), load)
     extra = {"generated": time.strftime("%Y-%m-%d"), "timings": timings,
