@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -186,9 +187,16 @@ def matrix_interpreters() -> list[str]:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    """Install every tool for every interpreter (where it can run) and run the whole matrix."""
-    argv = ["run", "--with-reference", "--no-documented-versions", "--format", "json",
-            "--output", str(args.results), "--timeout", str(args.timeout)]
+    """Install every tool for every interpreter (where it can run) and run the whole matrix.
+
+    The results file gets the slim form (``publish.slim``); ``--merge``
+    replaces only the columns this run produced in an existing results file.
+    """
+    full = Path(args.full_results) if args.full_results else Path(tempfile.mkstemp(suffix=".json")[1])
+    argv = ["run", "--no-documented-versions", "--format", "json",
+            "--output", str(full), "--timeout", str(args.timeout)]
+    if not args.no_reference:
+        argv.append("--with-reference")
     for exe in args.python or matrix_interpreters():
         argv += ["--python", exe]
     for tool in args.tool or ["all"]:
@@ -202,7 +210,16 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     Path(args.results).parent.mkdir(parents=True, exist_ok=True)
     print("conformance: python -m conformance " + " ".join(argv), file=sys.stderr)
     status = main(argv)
-    return 0 if status in (0, 1) else status  # tools failing cases is what the matrix is for
+    if status not in (0, 1):  # tools failing cases is what the matrix is for; anything else is not
+        return status
+    results = json.loads(full.read_text(encoding="utf-8"))
+    if not args.full_results:
+        full.unlink()
+    if args.merge and Path(args.results).exists():
+        results = publish.merge(json.loads(Path(args.results).read_text(encoding="utf-8")), results)
+    Path(args.results).write_text(publish.slim(results), encoding="utf-8")
+    print(f"conformance: wrote {args.results}", file=sys.stderr)
+    return 0
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -298,6 +315,11 @@ def parser() -> argparse.ArgumentParser:
     mat.add_argument("--workers", type=int, default=None)
     mat.add_argument("--timeout", type=float, default=30.0)
     mat.add_argument("--no-install", action="store_true")
+    mat.add_argument("--no-reference", action="store_true", help="leave out each interpreter's own python -m")
+    mat.add_argument("--merge", action="store_true",
+                     help="replace only this run's columns in the existing results file (one tool re-run)")
+    mat.add_argument("--full-results", metavar="FILE",
+                     help="also keep the complete results (expectations, observations, commands) here")
     mat.set_defaults(func=cmd_matrix)
     pub = sub.add_parser("publish", help="docs page and README table of the tools matrix, from its results")
     pub.add_argument("--results", type=Path, default=MATRIX_RESULTS, metavar="FILE")

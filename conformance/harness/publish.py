@@ -108,20 +108,27 @@ def failures(cols: list[Column]) -> tuple[list[Failure], dict[tuple[str, str], s
     grouped: dict[tuple, Failure] = {}
     where: dict[tuple[str, str], str] = {}
     keys: dict[tuple[str, str], tuple] = {}
-    for col in cols:
+    newest_first = sorted(cols, key=lambda c: (c.interpreter.split()[0] != "CPython",
+                                               [-int(p) for p in c.interpreter.split()[1].split(".")]))
+    for col in newest_first:
         for r in col.records:
             if r["status"] not in _BAD and r["status"] != "XFAIL":
                 continue
             mismatches = [normalise(m, col) for m in r.get("mismatches", [])]
             reason = normalise(r.get("reason", ""), col)
-            key = (col.tool, r["case"], r["status"], json.dumps(mismatches, sort_keys=True), reason)
+            # "The same way": the same paths fail, with the same kind; values (tracebacks, paths
+            # with version numbers) are shown as the newest interpreter observed them.
+            shape = tuple((m["path"], m.get("kind")) for m in mismatches)
+            key = (col.tool, r["case"], r["status"], shape, "" if shape else reason)
             if key not in grouped:
                 grouped[key] = Failure(col.tool, r, r["status"], mismatches, reason)
             grouped[key].interpreters.append(col.interpreter)
             grouped[key].replays.append(replay_folder_name(r["case"], col.label))
             keys[(col.label, r["case"])] = key
+    order = {c.interpreter: n for n, c in enumerate(cols)}
     counter: dict[str, int] = defaultdict(int)
     for f in grouped.values():
+        f.interpreters.sort(key=order.get)
         base = f"tm-{_slug(f.tool)}-{_slug(f.case['case'])}"
         counter[base] += 1
         f.label = base if counter[base] == 1 else f"{base}-{counter[base]}"
@@ -188,7 +195,7 @@ def render_page(results: dict[str, Any], cat: Catalogue, results_path: str) -> s
         cells = []
         for interp in interpreters:
             col = by.get((tool, interp))
-            if col is None:
+            if col is None or not col.records:
                 cells.append("—")
                 continue
             failing = {b for r in col.records for b, s in r.get("behaviour_status", {}).items() if s in _BAD}
@@ -257,6 +264,10 @@ def render_page(results: dict[str, Any], cat: Catalogue, results_path: str) -> s
     return "\n".join(out) + "\n"
 
 
+def _version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.+-]", version))
+
+
 def render_readme_table(results: dict[str, Any], docs_link: str) -> str:
     cols = columns(results)
     interpreters = list(dict.fromkeys(c.interpreter for c in cols))
@@ -266,22 +277,70 @@ def render_readme_table(results: dict[str, Any], docs_link: str) -> str:
              "| tool | " + " | ".join(interpreters) + " |",
              "|---|" + "---|" * len(interpreters)]
     for tool in _tool_order(cols):
+        versions = [c.tool_version for c in cols if c.tool == tool and c.records
+                    and c.tool_version not in ("", "stdlib")]
+        newest = max(versions, key=_version_key) if versions else ""
         cells = []
         for interp in interpreters:
             col = by.get((tool, interp))
-            if col is None:
+            if col is None or not col.records:  # not installed, or cannot run there
                 cells.append("—")
                 continue
             semantic = {b for r in col.records for b, s in r.get("behaviour_status_semantic", {}).items()
                         if s in _BAD}
             failing = {b for r in col.records for b, s in r.get("behaviour_status", {}).items() if s in _BAD}
-            cells.append(f"{len(semantic)} / {len(failing)}")
-        version = next((c.tool_version for c in cols
-                        if c.tool == tool and c.tool_version not in ("", "stdlib")), "")
-        lines.append(f"| {tool}{' ' + version if version else ''} | " + " | ".join(cells) + " |")
-    lines += ["", f"Behaviours failing semantically / in all (wording included), per tool and interpreter; "
-              f"the full matrix with every mismatch: [{docs_link}]({docs_link}).", "", END]
+            other = f" ({col.tool_version})" if col.tool_version not in ("", "stdlib", newest) else ""
+            cells.append(f"{len(semantic)} / {len(failing)}{other}")
+        lines.append(f"| {tool}{' ' + newest if newest else ''} | " + " | ".join(cells) + " |")
+    lines += ["", "Behaviours failing semantically / in all (wording included), per tool and interpreter "
+              "(a version in parentheses: the newest release that installs there; — : the tool does not "
+              f"run there); every mismatch: [{docs_link}]({docs_link}).", "", END]
     return "\n".join(lines)
+
+
+def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``old`` results with the columns of ``new`` replaced or added: re-run one tool, keep the rest."""
+    labels = {i["label"] for i in new["implementations"]}
+    rerun = {(u["tool"], u["python"]) for u in new.get("unavailable", [])}
+    out = dict(old)
+    out["implementations"] = [*(i for i in old["implementations"] if i["label"] not in labels),
+                              *new["implementations"]]
+    out["records"] = [*(r for r in old["records"] if r["implementation"] not in labels), *new["records"]]
+    out["unavailable"] = [*(u for u in old.get("unavailable", []) if (u["tool"], u["python"]) not in rerun),
+                          *new.get("unavailable", [])]
+    out["generated"] = new.get("generated", old.get("generated"))
+    out["timings_of_merged_runs"] = [*old.get("timings_of_merged_runs", [old.get("timings")]),
+                                     new.get("timings")]
+    out["timings"] = new.get("timings")
+    return out
+
+
+def _cut(value: Any, limit: int = 400) -> Any:
+    text = json.dumps(value)
+    if len(text) <= limit:
+        return value
+    return (value if isinstance(value, str) else text)[:limit] + "…"
+
+
+def slim(results: dict[str, Any]) -> str:
+    """The results as committed: what the docs page needs, one record per line (diffs stay readable).
+
+    Left out: N/A records, each record's full expectation and observation
+    and its command (the mismatches keep expected and observed per path, long
+    values cut at 400 characters).  ``--full-results`` keeps everything.
+    """
+    head = {k: v for k, v in results.items() if k != "records"}
+    lines = []
+    for record in results["records"]:
+        if record["status"] == "N/A":
+            continue
+        r = {k: v for k, v in record.items() if k not in ("observed", "expected", "command", "doc_says")}
+        if "mismatches" in r:
+            r["mismatches"] = [{**m, "expected": _cut(m["expected"]), "observed": _cut(m["observed"])}
+                               for m in r["mismatches"]]
+        lines.append(json.dumps(r, sort_keys=True, ensure_ascii=False))
+    text = json.dumps(head, indent=1, sort_keys=True, ensure_ascii=False)
+    return text[:-2] + ',\n "records": [\n' + ",\n".join(lines) + "\n ]\n}\n"
 
 
 def update_readme(readme: Path, table: str) -> None:

@@ -103,6 +103,17 @@ def _stop_rules(stop: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, A
     return stop if isinstance(stop, list) else [stop]
 
 
+def _declared(rule: dict[str, Any], match: re.Match) -> int | None:
+    """The exit status a stop rule declares: a number, ``"$1"`` (what the regex's group 1 says), or None."""
+    value = rule.get("returncode")
+    if isinstance(value, str) and value.startswith("$"):
+        try:
+            return int(match.group(int(value[1:])))
+        except (IndexError, ValueError):
+            return None
+    return value
+
+
 def _run_until(proc: subprocess.Popen, stdin: str | None, timeout: float,
                stop: dict[str, Any] | list[dict[str, Any]]) -> tuple[bytes, bytes, dict[str, Any] | None]:
     """Read a child's output as it comes; stop its group when one of the adapter's ``stop`` regexes shows.
@@ -136,11 +147,14 @@ def _run_until(proc: subprocess.Popen, stdin: str | None, timeout: float,
                 open_fds.remove(fd)
             chunks[fd].append(data)
         text = b"".join(chunks[out_fd] + chunks[err_fd]).decode("utf-8", "replace")
-        hit = next((rule for pattern, rule in rules_ if pattern.search(text)), None)
-        if hit is not None:
+        for pattern, rule in rules_:
+            match = pattern.search(text)
+            if match is None:
+                continue
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+            hit = {**rule, "status": _declared(rule, match)}
             return b"".join(chunks[out_fd]), b"".join(chunks[err_fd]), hit
     proc.wait()
     return b"".join(chunks[out_fd]), b"".join(chunks[err_fd]), None
@@ -173,8 +187,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float, stdin: 
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
-        done = subprocess.CompletedProcess(cmd, proc.returncode if hit is None else hit.get("returncode"),
-                                           out, err)
+        done = subprocess.CompletedProcess(cmd, proc.returncode if hit is None else hit["status"], out, err)
         done.stopped = hit  # type: ignore[attr-defined]
         return done
     proc = subprocess.Popen(
@@ -344,7 +357,9 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             "records": _read_records(record_file),
         }
         if getattr(proc, "stopped", None):
-            observed["stopped_by_adapter"] = proc.stopped  # type: ignore[attr-defined]
+            rule = dict(proc.stopped)  # type: ignore[attr-defined]
+            rule.pop("status", None)
+            observed["stopped_by_adapter"] = rule
         return observed
     request["env"] = impl.child_env()
     (workdir / "request.json").write_text(json.dumps(request, indent=1))

@@ -174,3 +174,13 @@ def test_a_stop_rule_without_a_status_records_none(tmp_path):
     assert result.status == "FAIL" and result.observed["returncode"] is None
     assert result.observed["stopped_by_adapter"] == rules[1]
     assert result.attributed["mismatches"][0]["kind"] == "semantic"
+
+
+def test_a_stop_rule_can_take_the_status_from_the_message(tmp_path):
+    script = tmp_path / "exits.py"
+    script.write_text("while True:\n"
+                      "    print('The program exited via sys.exit(). Exit status: 3', flush=True)\n")
+    rules = tools.load_adapters()["pdb"].stop
+    impl = Implementation(host(), module_template=f"{{python}} {script} {{module}}", tool="exits", stop=rules)
+    result = run_cell(make_case(dict(CLI_MOD, expect=[{"returncode": 3}])), impl, tmp_path / "a", [])
+    assert result.status == "PASS" and result.observed["stopped_by_adapter"]["returncode"] == "$1"

@@ -10,15 +10,20 @@
 # mods/ written as MODS (a timeout of 20 s stops a debugger that restarts the program: status 124).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
 base=$1; shift
 version=$("$base" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
 venvs=${RUNPY_CONFORMANCE_VENVS:-$HOME/.cache/runpy-conformance/venvs}
 scratch=$(mktemp -d)
 tools=${*:-"python cProfile profile trace pdb coverage pyinstrument viztracer memray scalene debugpy kernprof ipython ipdb py-spy runpy_ref"}
 
-# The command standing for `python -m` (M) and for `python FILE` (F) under each tool.
+# The command standing for `python -m` (M) and for `python FILE` (F) under each tool, and what the
+# tool's documentation puts between the program and its arguments (AM after -m MOD, AF after FILE),
+# as in the adapter files.
 commands() {
   py=$base
+  AM=""; AF=""
+  case $1 in scalene) AM="---"; AF="---";; ipython) AM="--"; AF="--";; viztracer) AM="--";; esac
   case $1 in
     coverage|pyinstrument|viztracer|memray|scalene|debugpy|kernprof|ipython|ipdb|py-spy)
       py=$venvs/$1/cpython-$version/bin/python;;
@@ -40,7 +45,7 @@ commands() {
     ipython)      M="$py -m IPython --no-banner --quick --ipython-dir=$scratch -m"; F="$py -m IPython --no-banner --quick --ipython-dir=$scratch";;
     py-spy)       M="$(dirname "$py")/py-spy record -f speedscope -o $scratch/s.json -- $py -m";
                   F="$(dirname "$py")/py-spy record -f speedscope -o $scratch/s.json -- $py";;
-    runpy_ref)    M="env PYTHONPATH=$here/../../.. $py -m runpy_ref"; F="env PYTHONPATH=$here/../../.. $py -m runpy_ref --path";;
+    runpy_ref)    M="env PYTHONPATH=$root $py -m runpy_ref"; F="env PYTHONPATH=$root $py -m runpy_ref --path";;
   esac
 }
 
@@ -59,14 +64,14 @@ for tool in $tools; do
   out="$here/output/$tool.txt"
   {
     echo "# $tool on CPython $version (python -m conformance's cases in a few lines; see ../README.md)"
-    show $M show a -b --c                                    # what a -m module sees
-    show $F show.py a -b --c                                 # what a script sees
+    show $M show $AM a -b --c                                # what a -m module sees
+    show $F show.py $AF a -b --c                              # what a script sees
     show $M nosuchmod                                        # unknown module: one line, status 1
     show $M boom                                             # uncaught exception: traceback, status 1
     show $F exit3.py                                         # sys.exit(3): status 3
-    show $F app.zip a                                        # a zip application
+    show $F app.zip $AF a                                    # a zip application
     show env PYTHONSAFEPATH=1 $F uses_sibling.py             # safe path: the script's directory not on sys.path
-  } 2>&1 | sed -e "s|$here/mods|MODS|g" -e "s|$scratch|SCRATCH|g" -e "s|$venvs|VENVS|g" > "$out"
+  } 2>&1 | sed -e "s|$here/mods|MODS|g" -e "s|$root|ROOT|g" -e "s|$scratch|SCRATCH|g" -e "s|$venvs|VENVS|g" > "$out"
   echo "wrote $out"
 done
 rm -rf "$scratch"
