@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -184,3 +185,21 @@ def test_a_stop_rule_can_take_the_status_from_the_message(tmp_path):
     impl = Implementation(host(), module_template=f"{{python}} {script} {{module}}", tool="exits", stop=rules)
     result = run_cell(make_case(dict(CLI_MOD, expect=[{"returncode": 3}])), impl, tmp_path / "a", [])
     assert result.status == "PASS" and result.observed["stopped_by_adapter"]["returncode"] == "$1"
+
+
+def test_published_table_and_page_match_the_committed_results():
+    """README's table is what `python -m conformance publish` makes of the committed results file."""
+    from conformance.harness import publish
+
+    results_file = Path(__file__).resolve().parents[1] / "tools" / "results" / "matrix.json"
+    results = json.loads(results_file.read_text(encoding="utf-8"))
+    readme = publish.README.read_text(encoding="utf-8")
+    table = publish.render_readme_table(results, "docs/reference/tools_matrix.md")
+    assert table in readme, "README's tools table is stale: run `python -m conformance publish`"
+    page = publish.DOCS_PAGE.read_text(encoding="utf-8")
+    targets = set(re.findall(r"^\((tm-[a-z0-9-]+)\)=$", page, re.M))
+    links = set(re.findall(r"<(tm-[a-z0-9-]+)>`", page))
+    assert links and links <= targets  # every failing cell links to its mismatches
+    tools_run = {i.get("tool") for i in results["implementations"]} - {None}
+    assert len(tools_run) >= 12 and sum(v.startswith("CPython") for v in
+                                        {publish._interpreter(i) for i in results["implementations"]}) >= 3
