@@ -98,6 +98,11 @@ def load_request(path):
     return eval(code, {"__builtins__": {}, "true": True, "false": False, "null": None})
 
 
+# (source, code) of the harness's recorder.py, compiled once by a probe server before it forks:
+# every fixture's _rec.py is a copy of it, and compiling it again costs a millisecond per cell.
+_RECORDER = [None, None]
+
+
 def _load_recorder(fixture):
     """Load the fixture's ``_rec.py`` as module ``_rec`` without the import system."""
     path = os.path.join(fixture, "_rec.py")
@@ -105,7 +110,8 @@ def _load_recorder(fixture):
     module.__file__ = path
     with open(path) as handle:
         source = handle.read()
-    exec(compile(source, path, "exec"), module.__dict__)
+    code = _RECORDER[1] if source == _RECORDER[0] else compile(source, path, "exec")
+    exec(code, module.__dict__)
     sys.modules["_rec"] = module
     return module
 
@@ -349,6 +355,10 @@ def serve(preload=None, path=None):
             _import_target(preload, path)
         except BaseException:
             os.execv(sys.executable, [sys.executable, "-E", "-s", "-S", os.path.abspath(__file__), "--serve"])
+    recorder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recorder.py")
+    with open(recorder) as handle:
+        _RECORDER[0] = handle.read()
+    _RECORDER[1] = compile(_RECORDER[0], recorder, "exec")
     proto_in, proto_out = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
