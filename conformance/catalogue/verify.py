@@ -168,6 +168,12 @@ def lint():
         return re.sub(r"\s+", " ", text).strip()
 
     versions = data["versions"]
+    # The anchor phrases are checked against the doc texts, which are not part of
+    # the checkout: without them, say what is needed instead of failing every anchor.
+    have_docs = os.path.isdir(REFERENCE)
+    if not have_docs:
+        print("NOTE: anchor phrases not checked: the runpy doc texts (runpy-docs/*.txt) are not at %s;"
+              " set RUNPY_REF_REFERENCE to the folder that holds runpy-docs/" % REFERENCE)
     for e in data["entries"]:
         eid = e.get("id", "?")
         if list(e) != FIELDS:
@@ -189,7 +195,7 @@ def lint():
             count = len(e["doc"]["anchors"])
             problems.append("%s: documented=%s but %d anchors" % (eid, e["documented"], count))
         for a in e["doc"]["anchors"]:
-            if a["file"]:
+            if a["file"] and have_docs:
                 path = os.path.join(REFERENCE, a["file"])
                 if not os.path.exists(path):
                     problems.append("%s: doc text %s not found under %s" % (eid, a["file"], REFERENCE))

@@ -58,7 +58,13 @@ class Interpreter:
 
 @dataclass
 class Implementation:
-    """One column of the matrix."""
+    """One column of the matrix.
+
+    A tool (``tools.py``: an adapter from ``conformance/tools/adapters/``)
+    is a template implementation that also carries the tool's name and
+    version, what to feed it on stdin, when to stop it, and where its
+    templates cannot run (``module_requires``/``path_requires``).
+    """
 
     interp: Interpreter
     module: str = "runpy"
@@ -68,10 +74,21 @@ class Implementation:
     requires: rules.Rule = None
     emulate: str | None = None
     label: str = field(default="")
+    tool: str | None = None
+    tool_version: str | None = None
+    stdin: str | None = None
+    stop: dict | list | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    bin_dir: str | None = None
+    module_requires: rules.Rule = None
+    path_requires: rules.Rule = None
 
     def __post_init__(self) -> None:
         if not self.label:
             what = "cli-template" if self.kind == "template" else self.module
+            if self.tool:
+                shown = self.tool_version and self.tool_version != "stdlib"
+                what = self.tool + (f"-{self.tool_version}" if shown else "")
             self.label = f"{self.interp.impl}-{self.interp.version_text}/{what}"
             if self.emulate:
                 self.label += f"@{self.emulate}"
@@ -96,7 +113,7 @@ class Implementation:
 
     def child_env(self) -> dict[str, str]:
         """Environment additions for every child process of this implementation."""
-        env = {}
+        env = dict(self.env)
         if self.emulate:
             env["RUNPY_CONFORMANCE_EMULATE"] = self.emulate
         return env
@@ -113,14 +130,30 @@ class Implementation:
             "module_template": self.module_template,
             "path_template": self.path_template,
             "emulate": self.emulate,
+            "tool": self.tool,
+            "tool_version": self.tool_version,
         }
 
-    def cli_command(self, call: dict, fixture: str) -> list[str] | None:
+    def form_unavailable(self, form: str) -> str | None:
+        """Why this tool cannot launch the ``module``/``path`` form on this interpreter, if it cannot."""
+        need = self.module_requires if form == "module" else self.path_requires
+        host = rules.Target(version=self.interp.version, impl=self.interp.impl, kind=self.kind,
+                            module=self.module)
+        if need is not None and not rules.matches(need, host):
+            return f"{self.tool or 'the template'} has no {form} form on {self.interp.impl} " \
+                   f"{self.interp.version_text} (needs {json.dumps(need)})"
+        return None
+
+    def cli_command(self, call: dict, fixture: str, scratch: str = "") -> list[str] | None:
         """The argv for a CLI case, or None if this implementation cannot express it.
 
         stdlib: ``python [opts] -m MOD args`` / ``python [opts] FILE args``;
         module M: ``python [opts] -m M MOD args`` / ``python [opts] -m M --path FILE args``;
-        template: the template with ``{python}``, ``{module}``, ``{path}``, ``{args}``.
+        template: the template with ``{python}``, ``{module}``, ``{path}``, ``{args}``,
+        ``{options}`` (the interpreter options; a template without it cannot
+        express a case that has some), ``{scratch}`` (a directory for the
+        tool's own output files, outside the fixture) and ``{bin}`` (the
+        directory of the tool's installed commands).
         """
         exe = self.interp.exe
         opts = list(call.get("options", []))
@@ -135,16 +168,19 @@ class Implementation:
             head = ["-m", self.module] if form == "module" else ["-m", self.module, "--path"]
             return [exe, *opts, *head, target, *argv]
         template = self.module_template if form == "module" else self.path_template
-        if template is None or opts:
+        if template is None or self.form_unavailable(form) or (opts and "{options}" not in template):
             return None
         words = []
         for word in shlex.split(template):
             if word == "{args}":
                 words.extend(argv)
+            elif word == "{options}":
+                words.extend(opts)
             else:
-                words.append(
-                    word.replace("{python}", exe).replace("{module}", target).replace("{path}", target)
-                )
+                for name, value in (("{python}", exe), ("{module}", target), ("{path}", target),
+                                    ("{scratch}", scratch), ("{bin}", self.bin_dir or "")):
+                    word = word.replace(name, value)
+                words.append(word)
         return words
 
 

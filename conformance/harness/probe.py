@@ -19,6 +19,13 @@ computes expected values; it only reports.
 Exit status: 0 when an observation was written; 3 when the module under test
 could not be imported (the driver reports CRASH); anything else is a probe
 crash.  ``INTERPRETING.md`` specifies the request and observation formats.
+
+``python -E -s -S probe.py --serve`` is the same probe as a fork server: it
+reads one request path per line on stdin and, for each, forks a child that
+does exactly what ``probe.py REQUEST`` would do in a fresh process (the child
+starts from the state the interpreter has right after its start-up, because
+the server imports nothing and runs nothing before forking).  One server per
+interpreter saves an interpreter start-up per cell.
 """
 import os
 import sys
@@ -91,6 +98,11 @@ def load_request(path):
     return eval(code, {"__builtins__": {}, "true": True, "false": False, "null": None})
 
 
+# (source, code) of the harness's recorder.py, compiled once by a probe server before it forks:
+# every fixture's _rec.py is a copy of it, and compiling it again costs a millisecond per cell.
+_RECORDER = [None, None]
+
+
 def _load_recorder(fixture):
     """Load the fixture's ``_rec.py`` as module ``_rec`` without the import system."""
     path = os.path.join(fixture, "_rec.py")
@@ -98,7 +110,8 @@ def _load_recorder(fixture):
     module.__file__ = path
     with open(path) as handle:
         source = handle.read()
-    exec(compile(source, path, "exec"), module.__dict__)
+    code = _RECORDER[1] if source == _RECORDER[0] else compile(source, path, "exec")
+    exec(code, module.__dict__)
     sys.modules["_rec"] = module
     return module
 
@@ -265,7 +278,10 @@ def main(argv):
     if sys.path and os.path.abspath(sys.path[0] or ".") == here:
         del sys.path[0]
     request_path = os.path.abspath(argv[1])
-    output = load_request(request_path).get("output", "observation.json")
+    request = load_request(request_path)
+    for key, value in request.get("env", {}).items():  # e.g. RUNPY_CONFORMANCE_EMULATE
+        os.environ[_native(key)] = _native(value)
+    output = request.get("output", "observation.json")
     output = os.path.join(os.path.dirname(request_path), _native(output))
     obs = run(request_path)
     sys.stdout.flush()
@@ -275,5 +291,95 @@ def main(argv):
     return 3 if obs.get("outcome") == "import-failed" else 0
 
 
+def _serve_child(request_path):
+    """In the forked child: become a fresh probe run for one request, then exit.
+
+    The child gets its own session (the driver kills the whole group on a
+    timeout), the request's directory as working directory, ``/dev/null`` as
+    stdin, and files as stdout/stderr (read by the driver if the probe
+    crashes) - what the driver would otherwise give a freshly launched probe.
+    ``main`` applies the request's ``env`` additions in both modes.
+    """
+    code = 1
+    try:
+        os.setsid()
+        workdir = os.path.dirname(request_path)
+        os.chdir(workdir)
+        for fd, name in ((1, "probe.stdout"), (2, "probe.stderr")):
+            target = os.open(os.path.join(workdir, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(target, fd)
+            os.close(target)
+        sys.argv[:] = [sys.argv[0], request_path]
+        code = main(sys.argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(code)
+
+
+def _readline(fd):
+    """One line from a raw file descriptor ("" at end of file); no buffering objects are created."""
+    chunks = []
+    while True:
+        byte = os.read(fd, 1)
+        if not byte or byte == b"\n":
+            return b"".join(chunks).decode("utf-8")
+        chunks.append(byte)
+
+
+def serve(preload=None, path=None):
+    """Fork server: ``REQUEST-PATH`` lines in, ``started PID`` and ``exited STATUS`` lines out.
+
+    ``preload`` is the module under test: the server imports it once (with
+    ``path`` on ``sys.path`` meanwhile, exactly as step 3 of a probe run
+    does), so that each child finds it imported instead of importing it
+    again.  If that import fails, the server starts over without it, and
+    each child fails the import itself and reports it.
+
+    The protocol descriptors are moved away from 0 and 1 (which become
+    ``/dev/null``) so that nothing a child does can write into the protocol,
+    and the child closes them first thing.  ``STATUS`` is the child's exit
+    status, or minus the signal number that killed it.
+    """
+    if preload:
+        try:
+            _import_target(preload, path)
+        except BaseException:
+            os.execv(sys.executable, [sys.executable, "-E", "-s", "-S", os.path.abspath(__file__), "--serve"])
+    recorder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recorder.py")
+    with open(recorder) as handle:
+        _RECORDER[0] = handle.read()
+    _RECORDER[1] = compile(_RECORDER[0], recorder, "exec")
+    proto_in, proto_out = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    while True:
+        request_path = _readline(proto_in)
+        if not request_path:
+            return 0
+        pid = os.fork()
+        if pid == 0:
+            os.close(proto_in)
+            os.close(proto_out)
+            _serve_child(os.path.abspath(request_path))
+        os.write(proto_out, ("started %d\n" % pid).encode("ascii"))
+        status = os.waitpid(pid, 0)[1]
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        os.write(proto_out, ("exited %d\n" % code).encode("ascii"))
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        sys.exit(serve(*[_native(a) or None for a in sys.argv[2:4]]))
     sys.exit(main(sys.argv))

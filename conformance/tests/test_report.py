@@ -58,6 +58,21 @@ def test_html_is_self_contained_with_views(tmp_path):
     assert "http://" not in page and "https://" not in page
     assert ">doc<" in page  # the documented-only column
     assert "G-01" in page and "FAIL" in page
+    assert 'id="semantic"' in page and 'id="failures"' in page
+    anchor = report.failure_anchor("t-report-bad", impl.label)
+    assert f'id="{anchor}"' in page and f'href="#{anchor}"' in page  # matrix cells link to the details
+    details = page[page.index(f'id="{anchor}"'):]
+    assert "<pre>nope</pre>" in details and "<pre>mod</pre>" in details  # expected and observed, on the page
+    assert "@media print" in page
+
+
+def test_text_report_semantic_option_leaves_out_wording_only_failures(tmp_path):
+    impl, res = results(tmp_path)
+    wording = make_case(dict(CLI_BAD, id="t-report-wording", expect=[{"returncode": 3, "stderr": "x"}]))
+    res.append(run_cell(wording, impl, tmp_path / "w", []))
+    assert "t-report-wording" in report.render_text(res, 1.0)
+    text = report.render_text(res, 1.0, semantic=True)
+    assert "t-report-wording" not in text and "t-report-bad" in text and "[semantic; " in text
 
 
 def test_replay_folders_reproduce_without_the_harness(tmp_path):
@@ -73,6 +88,17 @@ def test_replay_folders_reproduce_without_the_harness(tmp_path):
     cli = next(p for p in written if "t-report-cli" in p.name)
     out = subprocess.run(["sh", str(cli / "run.sh")], capture_output=True, text=True).stdout
     assert "exit status: 3" in out
+
+
+def test_replay_reruns_do_not_accumulate_records(tmp_path):
+    case = {"id": "t-report-cli-rec", "fixture": {"m.py": ["import _rec", "_rec.put('seen', 1)"]},
+            "call": {"cli": "module", "module": "m"}, "expect": [{"returncode": 1}]}
+    result = run_cell(make_case(case), Implementation(host()), tmp_path / "run", [])
+    assert result.status == "FAIL"
+    (folder,) = report.write_replays([result], tmp_path / "replay")
+    for _ in range(2):
+        subprocess.run(["sh", str(folder / "run.sh")], capture_output=True, check=True)
+    assert len((folder / "records.jsonl").read_text().splitlines()) == 1
 
 
 def test_text_matrix_marks_statuses_documented_versions_and_disagreements(tmp_path):

@@ -8,7 +8,8 @@ import pytest
 
 from conformance.harness import runner
 from conformance.harness.impls import Implementation
-from conformance.harness.runner import Deviation, apply_deviation, run_cell
+from conformance.harness.runner import Deviation, apply_deviation, run_cell, run_matrix
+from conformance.harness.workers import ProbeServers, RunStats
 
 from .helpers import host, make_case
 
@@ -128,3 +129,74 @@ def test_timeout_kills_grandchildren_holding_the_pipes(tmp_path):
     start = time.monotonic()
     assert run_cell(make_case(BASIC), impl, tmp_path / "a", [], timeout=1.0).status == "TIMEOUT"
     assert time.monotonic() - start < 20
+
+
+# -- API cells forked by a probe server (workers.py) ------------------------------------------------
+
+MODULES = dict(BASIC, id="t-modules", fixture={"mod.py": [
+    "import _rec, os, sys", "_rec.put('modules', sorted(sys.modules))",
+    "fds = '/proc/self/fd'",
+    "_rec.put('fds', sorted(int(f) for f in os.listdir(fds)) if os.path.isdir(fds) else [])",
+    "_rec.put('emulate', os.environ.get('RUNPY_CONFORMANCE_EMULATE'))", "_rec.snap(globals())"]})
+
+
+@pytest.fixture()
+def servers(tmp_path):
+    stats = RunStats()
+    pool = ProbeServers(runner.clean_env(), tmp_path, stats)
+    yield pool, stats
+    pool.close()
+
+
+def test_a_forked_cell_sees_what_a_fresh_probe_sees(tmp_path, stdlib, servers):
+    pool, stats = servers
+    fresh = run_cell(make_case(MODULES), stdlib, tmp_path / "a", [])
+    forked = run_cell(make_case(MODULES), stdlib, tmp_path / "b", [], servers=pool, stats=stats)
+    assert fresh.status == forked.status == "PASS"
+    seen = [r.observed["records"] for r in (fresh, forked)]
+    assert seen[0]["modules"] == seen[1]["modules"]  # nothing more imported, nothing less
+    assert seen[0]["fds"] == seen[1]["fds"]  # the protocol pipes are not inherited
+    assert seen[0]["main"]["argv"] == seen[1]["main"]["argv"]
+    assert (stats.servers, stats.forks, stats.launches) == (1, 1, 0)
+
+
+def test_forked_cells_reuse_one_server_per_implementation(tmp_path, stdlib, servers):
+    pool, stats = servers
+    emulating = Implementation(host(), emulate="3.6")
+    for n, impl in enumerate([stdlib, stdlib, emulating, emulating]):
+        result = run_cell(make_case(MODULES), impl, tmp_path / str(n), [], servers=pool, stats=stats)
+        assert result.observed["records"]["emulate"] == impl.emulate
+    assert (stats.servers, stats.forks) == (2, 4)  # the environment is part of a server's identity
+
+
+def test_forked_cells_classify_hangs_deaths_and_import_failures(tmp_path, servers):
+    pool, stats = servers
+    (tmp_path / "impl").mkdir()
+    (tmp_path / "impl" / "hangs.py").write_text(
+        "import subprocess, sys, time\n"
+        "def run_module(*a, **k):\n"
+        "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "    time.sleep(60)\n")
+    (tmp_path / "impl" / "dies.py").write_text("import os\ndef run_module(*a, **k):\n    os._exit(9)\n")
+    (tmp_path / "impl" / "broken.py").write_text("raise RuntimeError('cannot import me')\n")
+    impl = {name: Implementation(host(), module=name, path=str(tmp_path / "impl"))
+            for name in ("hangs", "dies", "broken")}
+    start = time.monotonic()
+    hung = run_cell(make_case(BASIC), impl["hangs"], tmp_path / "a", [], timeout=1.0,
+                    servers=pool, stats=stats)
+    assert hung.status == "TIMEOUT" and time.monotonic() - start < 20
+    died = run_cell(make_case(BASIC), impl["dies"], tmp_path / "b", [], servers=pool, stats=stats)
+    assert died.status == "CRASH" and "status 9" in died.reason
+    broken = run_cell(make_case(BASIC), impl["broken"], tmp_path / "c", [], servers=pool, stats=stats)
+    assert broken.status == "CRASH" and broken.observed["exception"]["type"] == "RuntimeError"
+    assert stats.launches == 0  # all three went through servers, which survived their children
+
+
+def test_run_matrix_prints_the_same_statuses_either_way(tmp_path, stdlib):
+    cases = [make_case(BASIC), make_case(MODULES),
+             make_case(dict(BASIC, id="t-wrong", expect=[{"outcome": "raised"}]))]
+    stats = RunStats()
+    forked = run_matrix(cases, [stdlib], isolation="fork", stats=stats, deviations=[])
+    fresh = run_matrix(cases, [stdlib], isolation="process", deviations=[])
+    assert [r.status for r in forked] == [r.status for r in fresh] == ["PASS", "PASS", "FAIL"]
+    assert stats.forks == 3 and stats.launches == 0 and stats.cells[stdlib.label] == 3
