@@ -26,11 +26,20 @@ __all__ = ["cannot_run_package", "code_from_file", "is_null_importer", "pick_mai
 
 
 def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> MainChoice | PackageRedirect:
-    """A package redirects to its ``__main__`` submodule (RM-06); a module's code is loaded."""
+    """A package redirects to its ``__main__`` submodule (RM-06); a module's code is loaded.
+
+    Before 2.7 and 3.1 a package could not be run (RM-07); 2.5 did not
+    check at all, and ran the package's own ``__init__`` code.
+    """
     name = found.name
-    if found.is_package:
+    if found.is_package and profile.package_target == "refuse":
+        raise failure(error, "%s is a package and cannot be directly executed" % name, stage="pick_main",
+                      ids=("RM-07", "ERR-04"))
+    if found.is_package and profile.package_target == "__main__":
         if name == "__main__" or name.endswith(".__main__"):
             raise failure(error, "Cannot use package as __main__ module", stage="pick_main", ids=("RM-22", "ERR-05"))
+        if profile.import_package_first:
+            _import_package(name)
         return report(PackageRedirect(name, name + ".__main__"))
     loader = found.spec.loader
     if loader is None:
@@ -46,6 +55,15 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
     if code is None:
         raise failure(error, "No code object available for %s" % name, stage="pick_main", ids=("ERR-08", "RM-26"))
     return report(MainChoice(name, found.spec, "loader.get_code()", code))
+
+
+def _import_package(name: str) -> None:
+    """Import the package before its ``__main__`` is looked up; its own errors propagate (RM-25, ERR-03)."""
+    try:
+        __import__(name)
+    except Exception as exc:
+        report_failure(exc, stage="pick_main", ids=("RM-25", "ERR-03"))
+        raise
 
 
 def cannot_run_package(problem: BaseException, package: str, error: type[Exception]) -> BaseException:
@@ -66,12 +84,14 @@ def pick_path(path_name: Any, *, profile: Profile) -> PathChoice:
     importer = get_importer(path_name)
     if profile.reject_null_importer and is_null_importer(importer):
         importer = None
+    if not profile.script_dirs_run:  # 2.5 knew no directory or zip scripts: every path is a file (CLI-21)
+        importer = None
     if profile.decode_path_argument:
         path_name = os.fsdecode(path_name)
     if importer is not None:
         return report(PathChoice(path_name, "sys.path entry", type(importer).__qualname__))
     code, source = code_from_file(path_name)
-    choice = report(PathChoice(path_name, "file", None, code))
+    choice = report(PathChoice(path_name, "file", None, code, source))
     report(MainChoice(path_name, None, source, code))
     return choice
 
