@@ -108,6 +108,8 @@ class Profile(Value):
     """Treat an ``imp.NullImporter`` as "no importer" (RP-05)."""
     code_from_file_returns_name: bool = True
     """Signature of the private ``_get_code_from_file`` helper."""
+    open_code: bool = True
+    """A file is opened with ``io.open_code`` under its absolute path, not with ``open`` as given (RP-23)."""
 
     # -- the interpreter's part of python -m and python FILE ---------------------
     argv0_while_locating: str = "-m"

@@ -90,7 +90,7 @@ def pick_path(path_name: Any, *, profile: Profile) -> PathChoice:
         path_name = os.fsdecode(path_name)
     if importer is not None:
         return report(PathChoice(path_name, "sys.path entry", type(importer).__qualname__))
-    code, source = code_from_file(path_name)
+    code, source = code_from_file(path_name, open_code=profile.open_code)
     choice = report(PathChoice(path_name, "file", None, code, source))
     report(MainChoice(path_name, None, source, code))
     return choice
@@ -102,20 +102,27 @@ def is_null_importer(importer: object) -> bool:
     return kind.__module__ == "imp" and kind.__name__ == "NullImporter"
 
 
-def code_from_file(fname: Any, *, decode: bool = True) -> tuple[CodeType, str]:
+def code_from_file(fname: Any, *, decode: bool = True, open_code: bool = True) -> tuple[CodeType, str]:
     """Read ``fname`` as bytecode if its magic number matches, else compile it as source.
 
     Returns ``(code, "bytecode file" | "source file")``.  ``decode=False`` is
     3.13's reader, whose caller decodes the path first: given bytes
-    directly, it fails in ``io.open_code`` as CPython's does.
+    directly, it fails in ``io.open_code`` as CPython's does.  Before 3.8
+    (``open_code=False``) the file was opened with ``open`` under the name
+    as given, which an error then shows (RP-23).
     """
     import io
     from pkgutil import read_code
 
-    path = os.path.abspath(os.fsdecode(fname) if decode else fname)
-    with io.open_code(path) as stream:
+    path = os.path.abspath(os.fsdecode(fname) if decode else fname) if open_code else fname
+    opener = io.open_code if open_code else _open_binary
+    with opener(path) as stream:
         code = read_code(stream)
     if code is not None:
         return code, "bytecode file"
-    with io.open_code(path) as stream:
+    with opener(path) as stream:
         return compile(stream.read(), fname, "exec"), "source file"
+
+
+def _open_binary(path: Any) -> Any:
+    return open(path, "rb")
