@@ -123,23 +123,27 @@ def _print_traceback(exc: BaseException) -> None:
     """Print ``exc`` as the interpreter would, starting at the program's own frames."""
     # The default hook prints exc.__traceback__ and ignores its third argument,
     # so the trimmed traceback must be attached to the exception.
-    exc = exc.with_traceback(_without_own_frames(exc.__traceback__))
+    exc = exc.with_traceback(_without_own_frames(exc.__traceback__, keep_one=not isinstance(exc, SyntaxError)))
     try:
         sys.excepthook(type(exc), exc, exc.__traceback__)
     except Exception:  # a closed stderr, a broken hook: the status still tells
         pass
 
 
-def _without_own_frames(tb: TracebackType | None) -> TracebackType | None:
+def _without_own_frames(tb: TracebackType | None, keep_one: bool = False) -> TracebackType | None:
     """Drop runpy_ref's frames from the top of a traceback.
 
-    A user's traceback should start at their own code, as it does under
-    ``python -m`` (where CPython hides its frozen runpy frames).
+    A user's traceback should start at their own code.  When the error has
+    no frame of the user's at all (the import system failed to import a
+    package, say), ``keep_one`` keeps the frame that raised it, as CPython
+    shows its runpy frames: the report still reads as a traceback.  (A
+    SyntaxError in the file itself has none, as under ``python FILE``.)
     """
     package_dir = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    last = tb
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(package_dir):
-        tb = tb.tb_next
-    return tb
+        last, tb = tb, tb.tb_next
+    return tb if tb is not None or not keep_one else last
 
 
 def _safe_path() -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import expect, rules
+from . import emulate, expect, rules
 from .cases import Case, materialise
 from .impls import Implementation
 
@@ -268,7 +268,7 @@ class _Crash(Exception):
 
 def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, result: CellResult,
              timeout: float) -> dict[str, Any] | None:
-    request = _api_request(case, impl)
+    request = emulate.adapt_request(impl, _api_request(case, impl))
     env = clean_env(impl.child_env())
     if case.is_cli:
         if request["compile"]:
@@ -279,7 +279,7 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
             proc = _run(prep_cmd, workdir, env, timeout)
             if proc.returncode != 0:
                 raise _Crash("fixture compile step failed: " + _text(proc.stderr)[-2000:])
-        cmd = impl.cli_command(case.call, str(fixture))
+        cmd = emulate.adapt_command(impl, impl.cli_command(case.call, str(fixture)))
         if cmd is None:
             return None
         record_file = workdir / "records.jsonl"
