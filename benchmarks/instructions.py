@@ -4,7 +4,7 @@
 cent from one run to the next: more than the margin a budget leaves.  The
 number of instructions the CPU executes for the same program, inputs and
 environment hardly moves: with ``PYTHONHASHSEED`` fixed, as here, two runs
-agree to 0.01 % (the traced in-process figure to 0.2 %: the timings its
+agree to 0.01 % (the traced in-process figure to 0.5 %: the timings its
 events carry differ in length).  This script counts them with valgrind's callgrind tool.
 
 **Start-up**, each command against ``python -m tinymod`` (a module that

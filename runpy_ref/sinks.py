@@ -49,7 +49,7 @@ def _run_finished(d: dict[str, Any]) -> tuple[str, str]:
     if d["outcome"] == "returned":
         return f"{d['api']} returned", "end of this run"
     if d["outcome"] == "exit":
-        return f"{d['api']} ended by {d['exception']}", "the program's own exit; end of this run"
+        return f"{d['api']} ended by {d['exception']}", "SystemExit propagates; end of this run"
     return f"{d['api']} raised {d['exception']}", "end of this run"
 
 

@@ -72,7 +72,7 @@ class Value:
         missing = [name for name in cls.FIELDS if name not in given and not hasattr(cls, name)]
         if missing:
             raise TypeError(f"{cls.__name__} needs field(s) {missing}")
-        return tuple(given[name] if name in given else getattr(cls, name) for name in cls.FIELDS)
+        return tuple([given[name] if name in given else getattr(cls, name) for name in cls.FIELDS])
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(

@@ -48,7 +48,7 @@ def test_every_event_name_has_a_text_rendering():
         ("run_finished", {"api": "run_module", "outcome": "returned", "exception": None},
          "run_module returned", "end of this run"),
         ("run_finished", {"api": "run_path", "outcome": "exit", "exception": "SystemExit(3)"},
-         "run_path ended by SystemExit(3)", "the program's own exit; end of this run"),
+         "run_path ended by SystemExit(3)", "SystemExit propagates; end of this run"),
         ("run_finished", {"api": "run_path", "outcome": "raised", "exception": "KeyError"},
          "run_path raised KeyError", "end of this run"),
         ("stage_failed",

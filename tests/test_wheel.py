@@ -56,7 +56,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_traced_demo(tmp_path: Pat
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     assert "runpy_ref/py.typed" in names
-    assert "runpy_ref/schema/trace-1.schema.json" in names
+    assert "runpy_ref/schema/trace-1.schema.json" in names and "runpy_ref/schema/trace-2.schema.json" in names
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names), names
 
     venv = tmp_path / "venv"
@@ -86,12 +86,13 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_traced_demo(tmp_path: Pat
     json_demo = ["-m", "runpy_ref", "--trace", "--trace-format", "json", "runpy_ref.demo", "Ada"]
     traced = run([str(python), *json_demo], cwd=elsewhere, env=env)
     assert traced.stdout == text.stdout  # the trace goes to stderr; the program's output is its own
-    header, *events = [json.loads(line) for line in traced.stderr.splitlines()]
+    header, *events, footer = [json.loads(line) for line in traced.stderr.splitlines()]
+    assert footer == {"complete": True, "events": len(events)}
     assert header["schema"] == "runpy_ref.trace"
     schema_file = installed / "schema" / f"trace-{header['schema_version']}.schema.json"
     assert schema_file.is_file(), f"the header names schema version {header['schema_version']}, not installed"
     validator = jsonschema.Draft202012Validator(json.loads(schema_file.read_text(encoding="utf-8")))
-    for record in (header, *events):
+    for record in (header, *events, footer):
         validator.validate(record)
     assert {"find_spec", "pick_main", "build_globals", "alter_sys", "exec"} <= {e["stage"] for e in events}
     assert str(installed / "demo" / "__main__.py") in traced.stderr

@@ -91,6 +91,67 @@ REFERENCE = os.environ.get(
     "RUNPY_REF_REFERENCE",
     os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "shared", "reference"),
 )
+def _model():
+    """The version model (conformance/harness/versions.py), loaded without the harness package."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(HERE), "harness", "versions.py")
+    spec = importlib.util.spec_from_file_location("catalogue_version_model", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while building classes
+    spec.loader.exec_module(module)
+    return module
+
+
+model = _model()
+
+
+def span_problems(span, versions):
+    """A doc/implemented range: a version set, and unknown parts that say why and do not overlap it."""
+    out = []
+    if sorted(span) not in (["unknown", "versions"], ["anchors", "unknown", "versions"]):
+        return ["fields %s" % sorted(span)]
+    try:
+        holds = model.parse(span["versions"])
+    except model.VersionError as exc:
+        return [str(exc)]
+    if span["versions"] != holds.text(versions):
+        out.append("versions %r not in canonical form %r" % (span["versions"], holds.text(versions)))
+    for item in span["unknown"]:
+        if sorted(item) != ["because", "versions"] or not item["because"].strip():
+            out.append("unknown item %r needs versions and because" % (item,))
+            continue
+        try:
+            unknown = model.parse(item["versions"])
+        except model.VersionError as exc:
+            out.append(str(exc))
+            continue
+        if not unknown:
+            out.append("unknown item with no versions")
+        if unknown & holds:
+            out.append("unknown %r overlaps versions %r" % (item["versions"], span["versions"]))
+    return out
+
+
+def observed_problems(entry, releases):
+    """An observation must agree with the implemented range at the point release that was run."""
+    out = []
+    span = entry["implemented"]
+    holds = model.parse(span["versions"])
+    unknown = model.VersionSet.nothing()
+    for item in span["unknown"]:
+        unknown = unknown | model.parse(item["versions"])
+    for version, value in sorted(entry["observed"].items()):
+        release = releases.get(version, version)
+        if release in unknown:
+            out.append("%s was run, so it cannot be unknown" % release)
+        elif value.startswith("holds") and release not in holds:
+            out.append("observed holds on %s, outside implemented %r" % (release, span["versions"]))
+        elif value.startswith(("n/a", "differs")) and release in holds:
+            out.append("observed %r on %s, inside implemented %r" % (value.split(":")[0], release,
+                                                                    span["versions"]))
+    return out
+
+
 FIELDS = ["id", "section", "title", "summary", "documented", "doc", "implemented", "observed",
           "disagreements", "sources", "corrections", "notes"]
 SECTIONS = {"G": "general", "RM": "run_module", "RP": "run_path", "CLI": "cli", "ERR": "errors"}
@@ -117,15 +178,13 @@ def lint():
         if SECTIONS.get(eid.split("-")[0]) != e.get("section"):
             problems.append("%s: section %s" % (eid, e.get("section")))
         for rng in ("doc", "implemented"):
-            for k in ("since", "until"):
-                v = e[rng][k]
-                if v is not None and v not in versions:
-                    problems.append("%s: %s.%s = %r" % (eid, rng, k, v))
+            problems.extend("%s: %s %s" % (eid, rng, p) for p in span_problems(e[rng], versions))
         if sorted(e["observed"]) != sorted(data["executable_here"]):
             problems.append("%s: observed keys" % eid)
         for v, o in e["observed"].items():
-            if not (o in ("holds", "n/a") or o.startswith("differs: ")):
+            if not (o in ("holds", "n/a") or o.startswith(("holds (", "n/a", "differs: ", "untested: "))):
                 problems.append("%s: observed[%s] = %r" % (eid, v, o))
+        problems.extend("%s: %s" % (eid, p) for p in observed_problems(e, data["observed_releases"]))
         if e["documented"] != bool(e["doc"]["anchors"]):
             count = len(e["doc"]["anchors"])
             problems.append("%s: documented=%s but %d anchors" % (eid, e["documented"], count))
@@ -141,6 +200,12 @@ def lint():
         for d in e["disagreements"]:
             if sorted(d) != ["behaviour", "doc_says", "evidence", "versions"]:
                 problems.append("%s: disagreement fields %s" % (eid, sorted(d)))
+            try:
+                model.parse(d["versions"])
+            except model.VersionError as exc:
+                problems.append("%s: disagreement versions: %s" % (eid, exc))
+    if sorted(data.get("observed_releases", {})) != sorted(data["executable_here"]):
+        problems.append("observed_releases must name the point release of every executable version")
     for p in problems:
         print("LINT", p)
     print("%d entries, %d problem(s)" % (len(data["entries"]), len(problems)))

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import rules
-from .expect import KNOWN_OPERATORS, operators_used
+from . import rules, versions
+from .expect import KNOWN_OPERATORS, operators_used, resolve
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
 RECORDER = Path(__file__).resolve().parent / "recorder.py"
 CASE_KEYS = {
     "id", "title", "behaviours", "cite", "applies", "kind", "reason", "fixture",
-    "compile", "call", "setup", "observe", "expect", "notes",
+    "compile", "call", "setup", "observe", "expect", "unknown", "notes",
 }
 CALL_APIS = {"run_module", "run_path", "inspect"}
 CLI_FORMS = {"module", "path", "raw"}
@@ -65,6 +65,22 @@ class Case:
     def expect(self) -> list[dict[str, Any]]:
         return self.data.get("expect", [])
 
+    @property
+    def unknown(self) -> list[dict[str, Any]]:
+        """``[{"when": rule, "because": text}]``: targets for which what happens is not known."""
+        return self.data.get("unknown", [])
+
+    def unknown_for(self, target: rules.Target) -> str | None:
+        """Why the outcome for ``target`` is not known, or None when it is (or does not apply).
+
+        "Unknown" is not "does not apply": the case applies to the version, and
+        the version does *something*, but no interpreter, source or document
+        available here says what.  Such a cell is reported as UNKNOWN, never
+        as N/A, PASS or FAIL.
+        """
+        reasons = [item["because"] for item in self.unknown if rules.matches(item["when"], target)]
+        return "; ".join(reasons) if reasons else None
+
 
 def _check(cond: bool, source: Path, message: str) -> None:
     if not cond:
@@ -79,9 +95,16 @@ def validate(data: dict[str, Any], source: Path) -> None:
         _check(key in data, source, f"missing {key!r}")
     _check(isinstance(data["behaviours"], list) and bool(data["behaviours"]), source,
            "behaviours must be a non-empty list")
+    unknown = data.get("unknown", [])
+    _check(isinstance(unknown, list), source, "unknown must be a list")
+    for item in unknown:
+        _check(isinstance(item, dict) and set(item) == {"when", "because"}, source,
+               'each unknown item is {"when": rule, "because": text}')
+        _check(isinstance(item["because"], str) and bool(item["because"].strip()), source,
+               "an unknown item must say why (because)")
     try:
         rules.validate(data.get("applies", "*"))
-        for item in data.get("expect", []):
+        for item in data.get("expect", []) + unknown:
             rules.validate(item.get("when", "*"))
     except rules.RuleError as exc:
         raise CaseError(f"{source}: {exc}") from None
@@ -97,6 +120,66 @@ def validate(data: dict[str, Any], source: Path) -> None:
     _check(bool(data.get("expect")), source, "missing expect")
     bad_ops = operators_used(data["expect"]) - KNOWN_OPERATORS
     _check(not bad_ops, source, f"unknown operators {sorted(bad_ops)}")
+
+
+def _version_texts(rule: rules.Rule) -> list[str]:
+    """Every version-set string inside a rule (the rule itself, ``version`` keys, any/all/not)."""
+    if isinstance(rule, str):
+        return [rule]
+    if not isinstance(rule, dict):
+        return []
+    out = [rule["version"]] if "version" in rule else []
+    for sub in rule.get("any", []) + rule.get("all", []) + ([rule["not"]] if "not" in rule else []):
+        out.extend(_version_texts(sub))
+    return out
+
+
+def sample_points(case: Case, feature: str) -> list[tuple[int, int, int]]:
+    """The point releases of ``feature`` to check: its first and last, and both sides of every
+    point-release boundary that the case's rules name (``"3.5.2+"`` -> 3.5.1 and 3.5.2)."""
+    major, minor = (int(p) for p in feature.split("."))
+    micros = {0, versions.LAST}
+    items = [case.applies] + [i.get("when", "*") for i in case.expect] + [i["when"] for i in case.unknown]
+    for rule in items:
+        for text in _version_texts(rule):
+            for lo, hi in versions.parse(text).within(feature).intervals:
+                for micro in (lo[2] - 1, lo[2], hi[2], hi[2] + 1):
+                    if 0 <= micro <= versions.LAST:
+                        micros.add(micro)
+    return [(major, minor, micro) for micro in sorted(micros)]
+
+
+def version_states(case: Case, universe: tuple[str, ...] = versions.FEATURE_VERSIONS,
+                   **target: str) -> list[tuple[tuple[int, int, int], str, str]]:
+    """What the case says for every version: ``[(point release, state, detail)]``.
+
+    ``state`` is ``"expect"`` (an expectation resolves), ``"unknown"`` (the
+    case says why it is not known), ``"n/a"`` (the case does not apply, or is
+    doc-only), ``"missing"`` (none of these: an incomplete case) or
+    ``"conflict"`` (declared unknown, yet an item with its own ``when`` also
+    claims an expectation).  Targets are CPython's own runpy unless
+    ``target`` says otherwise (``impl``, ``kind``, ``module``).
+    """
+    out = []
+    for feature in universe:
+        for point in sample_points(case, feature):
+            tgt = rules.Target(version=point, **target)
+            if case.doc_only:
+                out.append((point, "n/a", "doc-only"))
+                continue
+            if not rules.matches(case.applies, tgt):
+                out.append((point, "n/a", "applies"))
+                continue
+            why = case.unknown_for(tgt)
+            explicit = [n for n, item in enumerate(case.expect)
+                        if item.get("when", "*") != "*" and rules.matches(item["when"], tgt)]
+            if why is not None:
+                state = "conflict" if explicit else "unknown"
+                out.append((point, state, why if not explicit else f"expect items {explicit} also match"))
+                continue
+            expected, _notes = resolve(case.expect, tgt)
+            out.append((point, "missing" if expected is None else "expect", ""))
+    return out
 
 
 def load_case(path: Path) -> Case:

@@ -23,7 +23,7 @@ from .runner import PROBE, STATUSES, CellResult
 
 RESULTS_SCHEMA = "runpy_ref.conformance-results/1"
 # Worst first: the status shown when several cases cover one behaviour.
-SEVERITY = ["CRASH", "TIMEOUT", "ERROR", "XPASS", "FAIL", "XFAIL", "PASS", "SKIP", "N/A"]
+SEVERITY = ["CRASH", "TIMEOUT", "ERROR", "XPASS", "FAIL", "XFAIL", "PASS", "UNKNOWN", "SKIP", "N/A"]
 
 
 def counts(results: list[CellResult]) -> Counter:
@@ -55,9 +55,10 @@ def render_text(results: list[CellResult], wall: float) -> str:
     doc_cells = [r for r in results if not r.executable]
     if doc_cells:
         encoded = sum(1 for r in doc_cells if r.expected is not None)
+        unknown = sum(1 for r in doc_cells if r.status == "UNKNOWN")
         lines.append(f"documented-only versions: {encoded} cells with encoded expectations "
-                     f"(documented, not executable here)")
-    bad = [r for r in results if r.executable and r.status not in ("PASS", "N/A", "SKIP")]
+                     f"(documented, not executable here), {unknown} unknown")
+    bad = [r for r in results if r.executable and r.status not in ("PASS", "N/A", "SKIP", "UNKNOWN")]
     if bad:
         lines += ["", "not passing:"]
         for r in bad:
@@ -69,7 +70,7 @@ def render_text(results: list[CellResult], wall: float) -> str:
 
 
 CODES = {"PASS": "P", "FAIL": "F", "XFAIL": "x", "XPASS": "!", "ERROR": "E", "CRASH": "C",
-         "TIMEOUT": "T", "SKIP": "s", "N/A": "."}
+         "TIMEOUT": "T", "SKIP": "s", "N/A": ".", "UNKNOWN": "?"}
 
 
 def _supported_columns(results: list[CellResult]) -> tuple[list[str], list[str]]:
@@ -98,7 +99,8 @@ def render_text_matrix(results: list[CellResult], cat: Catalogue) -> str:
     lines += [f"  {n:>2} {c}{'' if executable[c] else ' (documented, not executable here)'}"
               for n, c in enumerate(columns, 1)]
     legend = " ".join(f"{code}={status}" for status, code in CODES.items())
-    lines.append(f"  cells: {legend} d=documented only; * = implementations disagree")
+    lines.append(f"  cells: {legend} (not N/A: it applies, but what happens is not known); "
+                 "d=documented only; * = implementations disagree")
     header = "".join(str(n % 10) for n in range(1, len(columns) + 1))
     section = None
     for entry in cat.entries:
@@ -110,11 +112,13 @@ def render_text_matrix(results: list[CellResult], cat: Catalogue) -> str:
             rs = by_beh.get((entry.id, col), [])
             if executable[col]:
                 worst = _worst([r.status for r in rs])
-                if worst != "N/A":
+                if worst not in ("N/A", "UNKNOWN"):
                     seen.add(worst)
                 cells.append(CODES[worst])
+            elif any(r.expected is not None for r in rs):
+                cells.append("d")
             else:
-                cells.append("d" if any(r.expected is not None for r in rs) else " ")
+                cells.append("?" if any(r.status == "UNKNOWN" for r in rs) else " ")
         flag = "*" if len(seen) > 1 else " "
         lines.append(f"  {entry.id:<9}{flag} {''.join(cells)}  {entry.title[:60]}")
     if unsupported:
@@ -166,6 +170,7 @@ th.rot{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;whit
 td.l{text-align:left;max-width:30em}tr.sec td{background:#eee;font-weight:bold;text-align:left}
 .PASS{background:#c8f7c5}.FAIL{background:#f7a5a5}.ERROR,.CRASH,.TIMEOUT,.XPASS{background:#e05050;color:#fff}
 .XFAIL{background:#f7e3a5}.SKIP{background:#ddd}.NA{color:#aaa}.DOC{background:#dde8ff}
+.UNKNOWN{color:#666;outline:1px dashed #999;outline-offset:-3px}
 nav a{margin-right:1em}.view{display:none}.view.on{display:block}
 """
 _JS = """
@@ -223,12 +228,16 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
                 statuses = [r.status for r in rs]
                 tip = "\n".join(_tip(r) for r in rs)
                 cells.append(_cell(statuses, tip))
-                if _worst(statuses) != "N/A":
+                if _worst(statuses) not in ("N/A", "UNKNOWN"):
                     seen.add(_worst(statuses))
             else:
                 encoded = [r for r in rs if r.expected is not None]
                 tip = "; ".join(f"{r.case.id}: {r.reason}" for r in rs)
-                cells.append(_cell([r.status for r in encoded], tip, documented=True))
+                unknown = [r for r in rs if r.status == "UNKNOWN"]
+                if unknown and not encoded:  # not N/A: the case applies, the outcome is not known
+                    cells.append(_cell(["UNKNOWN"], tip))
+                else:
+                    cells.append(_cell([r.status for r in encoded], tip, documented=True))
         flag = "doc" if documented else "obs"
         row = (f'<tr><td class="l"><b>{html.escape(entry_id)}</b> <small>[{flag}]</small> '
                f"{html.escape(title[:90])}</td>{''.join(cells)}</tr>")
@@ -268,7 +277,8 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
             elif executable[col]:
                 cells.append(_cell([r.status], _tip(r)))
             else:
-                cells.append(_cell([r.status] if r.expected is not None else [], r.reason, documented=True))
+                cells.append(_cell([r.status], r.reason) if r.status == "UNKNOWN" else
+                             _cell([r.status] if r.expected is not None else [], r.reason, documented=True))
         case_rows.append(f'<tr><td class="l"><b>{html.escape(cid)}</b> {html.escape(case.title)}<br>'
                          f"<small>{', '.join(case.behaviours)}</small></td>{''.join(cells)}</tr>")
     c = counts(results)
@@ -283,7 +293,9 @@ def render_html(results: list[CellResult], cat: Catalogue, wall: float) -> str:
 <style>{_CSS}</style><script>{_JS}</script></head><body>
 <h1>runpy conformance matrix</h1>
 <p>{summary}. Catalogue: {html.escape(cat.source)}. Legend: {legend};
-<span class="DOC">doc</span> = documented, not executable here (expectation encoded).</p>
+<span class="DOC">doc</span> = documented, not executable here (expectation encoded);
+<span class="UNKNOWN">?</span> = unknown: the case applies, but what that version does is not known
+(the tooltip says why; distinct from N/A, which means the case does not apply).</p>
 <nav><a href="#grouped" onclick="show('grouped')">grouped by section</a>
 <a href="#disagree" onclick="show('disagree')">disagreements only ({len(disagreements)})</a>
 <a href="#cases" onclick="show('cases')">cases</a></nav>

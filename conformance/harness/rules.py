@@ -5,11 +5,13 @@ code, so that a reader (or another harness) can evaluate it without running
 ours.  The grammar, also given in INTERPRETING.md:
 
 * ``"*"`` - always.
-* a version spec string: comma-separated clauses that must all hold, each an
-  operator (``>=``, ``<=``, ``>``, ``<``, ``==``, ``!=``) and a dotted version;
-  ``"==3.8"`` matches every 3.8.x, ``">=3.8.3"`` compares micro versions too.
+* a version set (the model of ``versions.py``): ``"3.4+"``, ``"2.7, 3.2+"``,
+  ``"3.1-3.5.1"``, ``"3.9.13-3.9, 3.10.5+"``; or the comparison form
+  ``">=3.6,<3.9"`` (every clause must hold; ``"==3.8"`` matches every 3.8.x,
+  ``">=3.8.3"`` compares micro versions too).  A target that names only a
+  feature version, ``(3, 5)``, is that version's last point release.
 * a dict; every key present must hold:
-  ``version`` (spec string), ``impl`` (``"cpython"``/``"pypy"`` or a list),
+  ``version`` (version set), ``impl`` (``"cpython"``/``"pypy"`` or a list),
   ``kind`` (``"stdlib"``, ``"module"``, ``"template"`` or a list),
   ``module`` (module name under test or a list),
   ``any`` (list of rules, one must hold), ``all`` (list, all must hold),
@@ -18,13 +20,12 @@ ours.  The grammar, also given in INTERPRETING.md:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Union
 
-Rule = Union[str, dict, None]
+from . import versions
 
-_CLAUSE = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+){0,2})\s*$")
+Rule = Union[str, dict, None]
 
 
 @dataclass(frozen=True)
@@ -46,30 +47,12 @@ def parse_version(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.split("."))
 
 
-def _clause_holds(op: str, want: tuple[int, ...], have: tuple[int, ...]) -> bool:
-    # Compare only as many components as the clause names: "==3.8" covers 3.8.x.
-    have = tuple(have[: len(want)]) + (0,) * max(0, len(want) - len(have))
-    return {
-        ">=": have >= want,
-        "<=": have <= want,
-        ">": have > want,
-        "<": have < want,
-        "==": have == want,
-        "!=": have != want,
-    }[op]
-
-
 def version_matches(spec: str, version: tuple[int, ...]) -> bool:
-    """Evaluate a version spec string such as ``">=3.4,<3.12"``."""
-    if spec.strip() == "*":
-        return True
-    for clause in spec.split(","):
-        m = _CLAUSE.match(clause)
-        if not m:
-            raise RuleError(f"bad version clause {clause!r} in {spec!r}")
-        if not _clause_holds(m.group(1), parse_version(m.group(2)), version):
-            return False
-    return True
+    """Does the version set ``spec`` (``"2.7, 3.2+"`` or ``">=3.4,<3.12"``) hold for ``version``?"""
+    try:
+        return versions.parse(spec).contains(version)
+    except versions.VersionError as exc:
+        raise RuleError(str(exc)) from None
 
 
 def _one_of(want: Any, have: str) -> bool:

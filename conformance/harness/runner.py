@@ -29,7 +29,7 @@ from .impls import Implementation
 
 PROBE = Path(__file__).resolve().parent / "probe.py"
 DEVIATIONS_FILE = Path(__file__).resolve().parent.parent / "expectations" / "known_deviations.json"
-STATUSES = ("PASS", "FAIL", "ERROR", "CRASH", "TIMEOUT", "SKIP", "N/A", "XFAIL", "XPASS")
+STATUSES = ("PASS", "FAIL", "ERROR", "CRASH", "TIMEOUT", "SKIP", "N/A", "UNKNOWN", "XFAIL", "XPASS")
 BAD_STATUSES = ("FAIL", "ERROR", "CRASH", "TIMEOUT", "XPASS")
 _CLEAN_ENV_DROP = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH", "PYTHONWARNINGS",
                    "PYTHONINSPECT", "PYTHONNOUSERSITE", "PYTHONDEVMODE", "PYTHONBREAKPOINT",
@@ -224,6 +224,10 @@ def run_cell(case: Case, impl: Implementation, workdir: Path, deviations: list[D
         result.reason = why
         return result
     target = impl.target
+    unknown = case.unknown_for(target)
+    if unknown is not None:  # the case applies, but what this version does is not known
+        result.status, result.reason = "UNKNOWN", "unknown: " + unknown
+        return result
     expected, notes = expect.resolve(case.expect, target)
     result.doc_says = notes
     if expected is None:
@@ -332,6 +336,10 @@ def documented_cell(case: Case, version: tuple[int, ...]) -> CellResult:
         return result
     if not rules.matches(case.applies, target):
         result.reason = "case does not apply to this version"
+        return result
+    unknown = case.unknown_for(target)
+    if unknown is not None:
+        result.status, result.reason = "UNKNOWN", "unknown: " + unknown
         return result
     expected, notes = expect.resolve(case.expect, target)
     result.doc_says = notes

@@ -1,6 +1,9 @@
 """Reference pages generated from data: the behaviour catalogue and the conformance matrix.
 
-Nothing on these pages is typed by hand.  At build time:
+Nothing on these pages is typed by hand.  At build time, and reading every
+version statement through the catalogue's version model
+(``conformance/harness/catalogue.py`` and ``versions.py``: version sets with
+gaps, point releases and explicit unknowns):
 
 * ``behaviour-catalogue`` renders one section of
   ``conformance/catalogue/behaviours.json`` as a table, one row per entry,
@@ -8,10 +11,11 @@ Nothing on these pages is typed by hand.  At build time:
   it; so do the catalogue IDs in every trace table);
 * ``behaviour-versions`` renders the same section as a grid, one column per
   feature version 2.5 ... 3.13: what the interpreters here showed, what the
-  docs and sources say for the versions that cannot be run, and where a
-  version's documentation and its behaviour disagree;
+  docs and sources say for the versions that cannot be run, which versions
+  hold only from (or up to) a point release, which are not known (and why),
+  and where a version's documentation and its behaviour disagree;
 * ``behaviour-timeline`` lists, version by version, the entries that begin,
-  end or disagree there;
+  end, are not known or disagree there;
 * ``conformance-matrix`` renders a results file of ``python -m conformance
   run --format json`` (``RUNPY_REF_CONFORMANCE_RESULTS=path``), or, when no
   file is given, runs the suite at build time against the host's runpy and
@@ -39,6 +43,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
+from conformance.harness import catalogue as catalogue_model
+from conformance.harness.versions import LAST, Span, lineage_next, lineage_parent, low, parse
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CATALOGUE = ROOT / "conformance" / "catalogue" / "behaviours.json"
 RESULTS_ENV = "RUNPY_REF_CONFORMANCE_RESULTS"
@@ -50,7 +57,7 @@ SECTIONS = {
     "errors": "Errors and their messages",
 }
 # Worst first: the status a behaviour gets when several cases cover it.
-SEVERITY = ["CRASH", "TIMEOUT", "ERROR", "XPASS", "FAIL", "XFAIL", "PASS", "SKIP", "N/A"]
+SEVERITY = ["CRASH", "TIMEOUT", "ERROR", "XPASS", "FAIL", "XFAIL", "PASS", "UNKNOWN", "SKIP", "N/A"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,40 +73,53 @@ def load_catalogue() -> dict[str, Any]:
     return json.loads(CATALOGUE.read_text(encoding="utf-8"))
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-_VERSION = re.compile(r"\d+\.\d+")
+def load_model() -> catalogue_model.Catalogue:
+    """The catalogue read through the version model: every range is a Span."""
+    return catalogue_model.load(CATALOGUE)
 
 
 def parse_versions(text: str, versions: list[str]) -> set[str]:
-    """``"2.7, 3.2-3.10"`` -> the feature versions named, ranges included."""
-    named: set[str] = set()
-    for part in text.split(","):
-        found = _VERSION.findall(part)
-        if len(found) == 2 and ("-" in part or "\u2013" in part):
-            low, high = version_key(found[0]), version_key(found[1])
-            named |= {v for v in versions if low <= version_key(v) <= high}
-        else:
-            named |= {v for v in found if v in versions}
-    return named
+    """``"2.7, 3.2-3.10"`` -> the feature versions of which the set holds any point release."""
+    return set(parse(text).features(versions))
 
 
-def in_span(version: str, span: dict[str, Any]) -> bool:
-    since, until = span.get("since"), span.get("until")
-    if since is None:
+def span_text(span: Span) -> str:
+    """``"2.7, 3.2+"``, or a dash when the statement holds nowhere."""
+    return "\u2014" if not span.versions else span.versions.text()
+
+
+def unknown_text(span: Span) -> str:
+    """The versions for which a span is not known, e.g. ``"3.3"``; empty if none."""
+    return span.unknown_versions.text() if span.unknown else ""
+
+
+def starts(span: Span, version: str) -> bool:
+    """The statement holds in ``version`` (from some point release on) but not at the end of the
+    version it grew from (3.0 grew from 2.6), or it begins inside ``version`` ("from 3.5.2")."""
+    part = span.versions.within(version)
+    if not part:
         return False
-    if version_key(version) < version_key(since):
+    if part.intervals[0][0][2] > 0:
+        return True
+    parent = lineage_parent(version)
+    return parent is None or (*low(parent)[:2], LAST) not in span.versions
+
+
+def ends(span: Span, version: str) -> bool:
+    """The statement holds in ``version`` but stops inside it ("up to 3.2.3"), or does not hold
+    in the first release of the next version of the same line."""
+    part = span.versions.within(version)
+    if not part:
         return False
-    return until is None or version_key(version) <= version_key(until)
+    if part.intervals[-1][1][2] < LAST:
+        return True
+    nxt = lineage_next(version)
+    return nxt is not None and low(nxt) not in span.versions
 
 
-def span_text(span: dict[str, Any]) -> str:
-    since, until = span.get("since"), span.get("until")
-    if since is None:
-        return "\u2014"
-    return f"{since} \u2013 {until}" if until else f"{since} \u2013 now"
+def point_note(span: Span, version: str) -> str:
+    """``" (from 3.5.2)"`` when only some point releases of ``version`` are in the span."""
+    return f" ({span.versions.part_text(version)})" if span.versions.coverage(version) == "part" else ""
 
 
 # -- inline text ------------------------------------------------------------------------
@@ -172,6 +192,7 @@ class BehaviourCatalogue(_CatalogueDirective):
 
         self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         _, chosen = self.entries()
+        models = load_model().by_id()
         std = self.env.get_domain("std")
         rows = []
         for entry in chosen:
@@ -195,13 +216,113 @@ class BehaviourCatalogue(_CatalogueDirective):
                 box += para(nodes.emphasis(text="Evidence: "), *inline(item["evidence"]),
                             classes=["catalogue-evidence"])
                 what.append(box)
+            for label, span in (("Not known whether the docs state it", models[entry["id"]].doc),
+                                ("Not known whether it behaves so", models[entry["id"]].implemented)):
+                for item in span.unknown:
+                    what.append(para(nodes.emphasis(text=f"{label} in {item.versions.text()}: "),
+                                     *inline(item.because), classes=["catalogue-unknown"]))
             if entry.get("sources"):
                 what.append(para("Sources: " + ", ".join(entry["sources"]), classes=["catalogue-sources"]))
-            spans = [para(nodes.emphasis(text="docs: "), span_text(entry["doc"])),
-                     para(nodes.emphasis(text="runs: "), span_text(entry["implemented"]))]
+            model = models[entry["id"]]
+            spans = []
+            for label, span in (("docs: ", model.doc), ("runs: ", model.implemented)):
+                spans.append(para(nodes.emphasis(text=label), span_text(span)))
+                if span.unknown:
+                    spans.append(para(nodes.emphasis(text="not known: "), unknown_text(span),
+                                      classes=["catalogue-unknown"]))
             row_classes = ["catalogue-row"] + (["has-disagreement"] if entry.get("disagreements") else [])
             rows.append((row_classes, [cell(target, ident, marks), cell(*what), cell(*spans)]))
         return [table(["ID", "behaviour", "versions"], rows, ["behaviour-catalogue"], [12, 70, 18])]
+
+
+class BehaviourVersions(_CatalogueDirective):
+    """The per-version grid of one section, with notes for point releases and unknown versions."""
+
+    def run(self) -> list[nodes.Node]:
+
+        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
+        data, chosen = self.entries()
+        models = load_model().by_id()
+        versions: list[str] = data["versions"]
+        executable = set(data.get("executable_here", []))
+        rows, partial, unknown = [], [], []
+        for entry in chosen:
+            model = models[entry["id"]]
+            disagree = model.disagreement_versions()
+            cells = [cell(para(behaviour_ref(entry["id"])))]
+            for version in versions:
+                symbol, classes = grid_cell(model, version, version in executable,
+                                            entry.get("observed", {}).get(version))
+                if disagree.coverage(version) != "none":
+                    classes.append("v-disagree")
+                    symbol = "!" + symbol
+                cells.append(cell(para(symbol), classes=classes))
+                state = model.implemented.state(version)
+                if state in ("part", "part-unknown"):
+                    partial.append((entry["id"], version, model.implemented.versions.part_text(version)))
+                if state in ("unknown", "part-unknown"):
+                    unknown.append((entry["id"], version, model.implemented.why_unknown(version)))
+            rows.append((["versions-row"], cells))
+        headers = ["ID", *[v if v in executable else f"{v}\u00b0" for v in versions]]
+        out: list[nodes.Node] = [table(headers, rows, ["behaviour-versions"], [8] + [3] * len(versions))]
+        if partial:
+            out.append(notes_list("Within a version (a change landed in a point release):",
+                                  [(bid, f"{version}: {text}") for bid, version, text in partial],
+                                  "versions-partial"))
+        if unknown:
+            out.append(notes_list("Not known (no interpreter, source or document settles it):",
+                                  merge_unknown(unknown), "versions-unknown"))
+        return out
+
+
+def grid_cell(model: catalogue_model.Entry, version: str, executable: bool,
+              observed: str | None) -> tuple[str, list[str]]:
+    """The symbol and CSS classes of one (entry, version) cell of the grid."""
+    classes = ["v-cell"]
+    doc = model.doc.state(version)
+    if doc == "holds":
+        classes.append("v-doc")
+    elif doc in ("part", "part-unknown"):
+        classes.append("v-doc-part")
+    state = model.implemented.state(version)
+    if executable:
+        symbol, kind = observed_mark(observed)
+        if state in ("part", "part-unknown"):
+            symbol += "\u00bd"  # the point release run here holds; earlier ones of this version did not
+    elif state == "holds":
+        symbol, kind = "\u00b7", "v-source"
+    elif state == "part":
+        symbol, kind = "\u00bd", "v-part"
+    elif state == "part-unknown":
+        symbol, kind = "\u00bd?", "v-part"
+    elif state == "unknown":
+        symbol, kind = "?", "v-unknown"
+    else:
+        symbol, kind = "", "v-none"
+    classes.append(kind)
+    return symbol, classes
+
+
+def merge_unknown(items: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """``[(id, version, why)]`` -> one line per (id, why): ``("RM-18", "2.6, 3.0: why")``."""
+    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for bid, version, why in items:
+        grouped[(bid, why)].append(version)
+    return [(bid, f"{', '.join(vs)}: {why}") for (bid, why), vs in grouped.items()]
+
+
+def notes_list(title: str, items: list[tuple[str, str]], css: str) -> nodes.container:
+    """A titled bullet list under a grid: ``ID: text`` per item."""
+    box = nodes.container(classes=[css])
+    box["support_smartquotes"] = False  # the notes quote Python values: rpartition('.') stays pasteable
+    box += para(nodes.emphasis(text=title))
+    bullets = nodes.bullet_list()
+    for bid, text in items:
+        item = nodes.list_item()
+        item += para(behaviour_ref(bid), nodes.Text(" "), *inline(text))
+        bullets += item
+    box += bullets
+    return box
 
 
 def observed_mark(text: str | None) -> tuple[str, str]:
@@ -212,73 +333,22 @@ def observed_mark(text: str | None) -> tuple[str, str]:
         return ("\u2713*" if "(" in text else "\u2713"), "v-holds"
     if text.startswith("differs"):
         return "\u2260", "v-differs"
+    if text.startswith("untested"):
+        return "\u2218", "v-untested"
     return "\u2013", "v-na"
 
 
-class BehaviourVersions(_CatalogueDirective):
-    """The per-version grid of one section."""
-
-    def run(self) -> list[nodes.Node]:
-
-        self.env.note_dependency(__file__)  # a change to this generator re-renders the page
-        data, chosen = self.entries()
-        versions: list[str] = data["versions"]
-        executable = set(data.get("executable_here", []))
-        rows = []
-        for entry in chosen:
-            disagree: set[str] = set()
-            for item in entry.get("disagreements", []):
-                disagree |= parse_versions(item["versions"], versions)
-            cells = [cell(para(behaviour_ref(entry["id"])))]
-            for version in versions:
-                classes = ["v-cell"]
-                if in_span(version, entry["doc"]):
-                    classes.append("v-doc")
-                if version in executable:
-                    symbol, kind = observed_mark(entry.get("observed", {}).get(version))
-                else:
-                    symbol, kind = ("\u00b7", "v-source") if in_span(version, entry["implemented"]) \
-                        else ("", "v-none")
-                classes.append(kind)
-                if version in disagree:
-                    classes.append("v-disagree")
-                    symbol = "!" + symbol
-                cells.append(cell(para(symbol), classes=classes))
-            rows.append((["versions-row"], cells))
-        headers = ["ID", *[v if v in executable else f"{v}\u00b0" for v in versions]]
-        return [table(headers, rows, ["behaviour-versions"], [8] + [3] * len(versions))]
-
-
 class BehaviourTimeline(SphinxDirective):
-    """Version by version: which entries start, stop, or have docs that disagree."""
+    """Version by version: which entries start, stop, are not known, or have docs that disagree."""
 
     def run(self) -> list[nodes.Node]:
 
         self.env.note_dependency(__file__)  # a change to this generator re-renders the page
         self.env.note_dependency(str(CATALOGUE))
-        data = load_catalogue()
-        versions: list[str] = data["versions"]
-        begins: dict[str, list[str]] = defaultdict(list)
-        documented: dict[str, list[str]] = defaultdict(list)
-        ends: dict[str, list[str]] = defaultdict(list)
-        disagree: dict[str, list[str]] = defaultdict(list)
-        for entry in data["entries"]:
-            since = entry["implemented"].get("since")
-            if since and since != versions[0]:
-                begins[since].append(entry["id"])
-            doc_since = entry["doc"].get("since")
-            if doc_since:
-                documented[doc_since].append(entry["id"])
-            for span, label in ((entry["implemented"], "runs"), (entry["doc"], "docs")):
-                until = span.get("until")
-                if until:
-                    ends[until].append(f"{entry['id']} ({label})")
-            for item in entry.get("disagreements", []):
-                for version in parse_versions(item["versions"], versions):
-                    if entry["id"] not in disagree[version]:
-                        disagree[version].append(entry["id"])
+        cat = load_model()
+        columns = timeline_columns(cat)
         rows = []
-        for version in versions:
+        for version in cat.versions:
             def refs(ids: list[str]) -> nodes.paragraph:
                 p = para()
                 for number, item in enumerate(ids):
@@ -289,16 +359,49 @@ class BehaviourTimeline(SphinxDirective):
                     if rest:
                         p += nodes.Text(" " + rest)
                 return p
-            mark = "" if version in data.get("executable_here", []) else "\u00b0"
+            mark = "" if version in cat.executable_here else "\u00b0"
+            got = columns[version]
             rows.append(([f"timeline-{version.replace('.', '-')}"], [
                 cell(para(nodes.strong(text=version + mark))),
-                cell(refs(begins[version])),
-                cell(refs(documented[version])),
-                cell(refs(ends[version])),
-                cell(refs(disagree[version]), classes=["v-disagree"] if disagree[version] else []),
+                cell(refs(got["starts"])),
+                cell(refs(got["documented"])),
+                cell(refs(got["ends"])),
+                cell(refs(got["unknown"]), classes=["v-unknown"] if got["unknown"] else []),
+                cell(refs(got["disagree"]), classes=["v-disagree"] if got["disagree"] else []),
             ]))
-        return [table(["version", "starts to run", "first documented", "last version", "docs disagree"],
-                      rows, ["behaviour-timeline"], [8, 26, 26, 20, 20])]
+        return [table(["version", "starts to run", "first documented", "last version", "not known",
+                       "docs disagree"], rows, ["behaviour-timeline"], [8, 22, 20, 18, 14, 18])]
+
+
+def timeline_columns(cat: catalogue_model.Catalogue) -> dict[str, dict[str, list[str]]]:
+    """Per feature version: the entries that start, are first documented, end, are unknown, disagree.
+
+    A version's predecessor is the one it grew from (3.0 from 2.6), so
+    ``"2.7, 3.1+"`` starts twice, in 2.7 and in 3.1, and ``"2.5, 2.6, 3.0,
+    3.1"`` ends twice, after 2.6 and after 3.1.  A start or end inside a
+    version names its point release: ``RM-25 (from 3.5.2)``.
+    """
+    out: dict[str, dict[str, list[str]]] = {
+        v: {"starts": [], "documented": [], "ends": [], "unknown": [], "disagree": []} for v in cat.versions
+    }
+    first = cat.versions[0]
+    for entry in cat.entries:
+        runs, docs = entry.implemented, entry.doc
+        disagree = entry.disagreement_versions()
+        for version in cat.versions:
+            got = out[version]
+            if version != first and starts(runs, version):
+                got["starts"].append(entry.id + point_note(runs, version))
+            if starts(docs, version):
+                got["documented"].append(entry.id + point_note(docs, version))
+            for span, label in ((runs, "runs"), (docs, "docs")):
+                if ends(span, version):
+                    got["ends"].append(f"{entry.id} ({label})")
+            if runs.unknown_versions.coverage(version) != "none":
+                got["unknown"].append(entry.id)
+            if disagree.coverage(version) != "none":
+                got["disagree"].append(entry.id)
+    return out
 
 
 # -- the conformance matrix ---------------------------------------------------------------
@@ -427,7 +530,7 @@ class ConformanceMatrix(SphinxDirective):
         return out
 
     def _failures(self, live: list[dict[str, Any]]) -> nodes.Node:
-        bad = [r for r in live if r["status"] not in ("PASS", "N/A", "SKIP")]
+        bad = [r for r in live if r["status"] not in ("PASS", "N/A", "SKIP", "UNKNOWN")]
         if not bad:
             return para("Every cell that could run passed.", classes=["matrix-allpass"])
         rows = []
@@ -459,19 +562,39 @@ class BehaviourTimelineGraphic(SphinxDirective):
         return [timeline_graphic()]
 
 
-def changed(entry: dict[str, Any], first: str) -> bool:
-    """Entries worth a row: they start after the first version, stop, or have docs that disagree."""
-    runs, docs = entry["implemented"], entry["doc"]
-    return bool(runs.get("since") not in (None, first) or runs.get("until") or docs.get("until")
-                or entry.get("disagreements"))
+def changed(entry: catalogue_model.Entry, versions: list[str]) -> bool:
+    """Entries worth a row: they do not hold (or are not documented) everywhere, or have unknowns."""
+    everywhere = parse(f"{versions[0]}+")
+    runs, docs = entry.implemented, entry.doc
+    return bool((everywhere - runs.versions) or runs.unknown or docs.unknown
+                or (docs.versions and everywhere - docs.versions) or entry.data.get("disagreements"))
 
 
-def timeline_svg(data: dict[str, Any], href: Any) -> str:
+def bar_runs(span: Span, versions: list[str]) -> list[tuple[str, str, str]]:
+    """``[(first, last, kind)]``: neighbouring versions in one state; kind "holds", "part" or "unknown".
+
+    A version that holds only from (or up to) a point release is a bar of its
+    own, so the chart shows where inside the range the change landed.
+    """
+    kinds = {"holds": "holds", "part": "part", "part-unknown": "part", "unknown": "unknown"}
+    bars: list[tuple[str, str, str]] = []
+    for number, version in enumerate(versions):
+        kind = kinds.get(span.state(version))
+        if kind is None:
+            continue
+        if bars and bars[-1][2] == kind != "part" and bars[-1][1] == versions[number - 1]:
+            bars[-1] = (bars[-1][0], version, kind)
+        else:
+            bars.append((version, version, kind))
+    return bars
+
+
+def timeline_svg(cat: catalogue_model.Catalogue, href: Any) -> str:
     """The chart as SVG text; ``href(id)`` gives the link of an entry, or None."""
     from html import escape
 
-    versions: list[str] = data["versions"]
-    executable = set(data.get("executable_here", []))
+    versions = cat.versions
+    executable = set(cat.executable_here)
     label_w, col_w, row_h, top = 64, 36, 16, 34
     index = {v: i for i, v in enumerate(versions)}
 
@@ -481,31 +604,29 @@ def timeline_svg(data: dict[str, Any], href: Any) -> str:
     rows: list[str] = []
     y = top
     for section, title in SECTIONS.items():
-        chosen = [e for e in data["entries"] if e["section"] == section and changed(e, versions[0])]
+        chosen = [e for e in cat.entries if e.section == section and changed(e, versions)]
         if not chosen:
             continue
         rows.append(f'<text class="tl-section" x="0" y="{y + 12}">{escape(title)}</text>')
         y += row_h + 2
         for entry in chosen:
-            bid = escape(entry["id"])
-            tip = f"<title>{bid}: {escape(entry['title'])}</title>"
-            link = href(entry["id"])
+            bid = escape(entry.id)
+            tip = (f"<title>{bid}: {escape(entry.title)} (runs: {escape(span_text(entry.implemented))}"
+                   f"; docs: {escape(span_text(entry.doc))})</title>")
+            link = href(entry.id)
             label = f'<text class="tl-label" x="0" y="{y + 11}">{bid}</text>'
             if link:
                 label = f'<a href="{escape(link)}">{label}</a>'
             parts = [label]
-            bars = ((entry["implemented"], "tl-runs", 6, 8), (entry["doc"], "tl-docs", 2, 3))
-            for span, cls, dy, h in bars:
-                since = span.get("since")
-                if since in index:
-                    until = span.get("until") if span.get("until") in index else versions[-1]
+            for span, cls, dy, h in ((entry.implemented, "tl-runs", 6, 8), (entry.doc, "tl-docs", 2, 3)):
+                for since, until, kind in bar_runs(span, versions):
                     width = x(until) + col_w - x(since) - 2
-                    parts.append(f'<rect class="{cls}" x="{x(since) + 1}" y="{y + dy}" width="{width}" '
-                                 f'height="{h}" rx="2"/>')
-            for item in entry.get("disagreements", []):
-                for version in sorted(parse_versions(item["versions"], versions), key=version_key):
-                    centre = x(version) + col_w / 2
-                    parts.append(f'<circle class="tl-disagree" cx="{centre}" cy="{y + 10}" r="4"/>')
+                    extra = {"holds": "", "part": " tl-part", "unknown": " tl-unknown"}[kind]
+                    parts.append(f'<rect class="{cls}{extra}" x="{x(since) + 1}" y="{y + dy}" '
+                                 f'width="{width}" height="{h}" rx="2"/>')
+            for version in entry.disagreement_versions().features(versions):
+                centre = x(version) + col_w / 2
+                parts.append(f'<circle class="tl-disagree" cx="{centre}" cy="{y + 10}" r="4"/>')
             rows.append(f'<g class="tl-row">{tip}{"".join(parts)}</g>')
             y += row_h
         y += 6
@@ -520,14 +641,18 @@ def timeline_svg(data: dict[str, Any], href: Any) -> str:
     legend = (
         f'<rect class="tl-runs" x="{label_w}" y="{legend_y}" width="28" height="8" rx="2"/>'
         f'<text class="tl-legend" x="{label_w + 34}" y="{legend_y + 8}">behaves so</text>'
-        f'<rect class="tl-docs" x="{label_w + 130}" y="{legend_y + 2}" width="28" height="3" rx="1"/>'
-        f'<text class="tl-legend" x="{label_w + 164}" y="{legend_y + 8}">documented</text>'
-        f'<circle class="tl-disagree" cx="{label_w + 274}" cy="{legend_y + 4}" r="4"/>'
-        f'<text class="tl-legend" x="{label_w + 284}" y="{legend_y + 8}">docs and behaviour disagree</text>'
-        f'<text class="tl-legend" x="{label_w + 480}" y="{legend_y + 8}">\u00b0 no interpreter here</text>'
+        f'<rect class="tl-runs tl-part" x="{label_w + 110}" y="{legend_y}" width="28" height="8" rx="2"/>'
+        f'<text class="tl-legend" x="{label_w + 144}" y="{legend_y + 8}">from/up to a point release</text>'
+        f'<rect class="tl-runs tl-unknown" x="{label_w + 300}" y="{legend_y}" width="28" height="8" rx="2"/>'
+        f'<text class="tl-legend" x="{label_w + 334}" y="{legend_y + 8}">not known</text>'
+        f'<rect class="tl-docs" x="{label_w}" y="{legend_y + 16}" width="28" height="3" rx="1"/>'
+        f'<text class="tl-legend" x="{label_w + 34}" y="{legend_y + 22}">documented</text>'
+        f'<circle class="tl-disagree" cx="{label_w + 124}" cy="{legend_y + 18}" r="4"/>'
+        f'<text class="tl-legend" x="{label_w + 134}" y="{legend_y + 22}">docs and behaviour disagree</text>'
+        f'<text class="tl-legend" x="{label_w + 334}" y="{legend_y + 22}">\u00b0 no interpreter here</text>'
     )
     width = label_w + len(versions) * col_w + 4
-    height = legend_y + 20
+    height = legend_y + 34
     return (f'<div class="behaviour-timeline-graphic"><svg xmlns="http://www.w3.org/2000/svg" '
             f'viewBox="0 0 {width} {height}" width="100%" role="img" '
             f'aria-label="When each changing runpy behaviour ran and was documented, 2.5 to 3.13">'
@@ -549,7 +674,7 @@ def _render_graphics(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
     for node in graphics:
         if app.builder.format == "html":
-            node.replace_self(nodes.raw("", timeline_svg(load_catalogue(), href), format="html"))
+            node.replace_self(nodes.raw("", timeline_svg(load_model(), href), format="html"))
         else:
             node.parent.remove(node)
 

@@ -43,7 +43,8 @@ def quote(behaviour: str, width: int = 96) -> str:
     if anchors:
         text += f" (docs: {'; '.join(anchors[-2:])})"
     elif entry.get("documented"):
-        text += f" (documented since Python {doc.get('since')})" if doc.get("since") else " (documented)"
+        versions = doc.get("versions")  # catalogue schema 2: a version set such as "2.7, 3.2+"
+        text += f" (documented for Python {versions})" if versions else " (documented)"
     else:
         text += " (not documented: observed CPython behaviour)"
     return textwrap.fill(text, width=width, subsequent_indent="    ")

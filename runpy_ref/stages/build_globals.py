@@ -49,10 +49,10 @@ def build_globals(
         "__name__": run_name, "__file__": fname, "__cached__": cached, "__doc__": None,
         "__loader__": loader, "__package__": pkg_name, "__spec__": spec,
     }
-    specials = tuple((key, values[key]) for key in profile.specials)
+    specials = tuple([(key, values[key]) for key in profile.specials])
     given = init_globals_keys(init_globals)
-    kept = tuple(key for key in given if key not in profile.specials)
-    overridden = tuple(key for key in given if key in profile.specials)
+    kept = tuple([key for key in given if key not in profile.specials])
+    overridden = tuple([key for key in given if key in profile.specials])
     ids = ("RM-08", "RM-09", "RM-11", "RM-14", "RM-15") if spec is not None else (
         "RP-11", "RP-12", "RP-13", "RP-14", "RP-15")
     return report(GlobalsPlan(specials, kept, overridden, ids))
