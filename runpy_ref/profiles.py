@@ -70,6 +70,8 @@ class Profile(Value):
     """Suggest dropping ``.py`` from a module name (ERR-07, CLI-25)."""
 
     # -- pick_main ---------------------------------------------------------
+    alias_error_template: str | None = None
+    """The error when the module's loader belongs to another name, as ``os.path``'s (RM-27); None: it runs."""
     package_target: str = "__main__"
     """What a package name runs: its ``__main__`` (RM-06), ``"refuse"`` (RM-07) or its ``"__init__"`` code."""
     import_package_first: bool = False

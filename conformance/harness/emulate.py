@@ -15,13 +15,32 @@ its version in its own terms is described in :data:`EMULATORS`:
 
 The table names modules and options as text: the harness never imports
 the implementation under test.
+
+An emulator reproduces the runpy and ``-m`` of another version, but the
+import system it runs on (loaders, namespace packages, the exception
+classes and messages of the import system) is the host's.  Where that
+shows, the cell is a known deviation of the emulated column, listed in
+``conformance/expectations/emulated_deviations.json`` with the reason:
+``cases`` (globs over case ids), ``module``, ``emulated`` (a rule over the
+version emulated) and optionally ``host`` (a rule over the host's version,
+for a deviation that only a newer host shows).  A FAIL there is XFAIL; a
+PASS is XPASS, an error, so a stale entry is noticed.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from . import rules
+from .cases import Case
 from .impls import Implementation
+
+DEVIATIONS_FILE = Path(__file__).resolve().parent.parent / "expectations" / "emulated_deviations.json"
 
 EMULATORS: dict[str, dict[str, Any]] = {
     "runpy_ref": {"cli_options": ["--as-of", "{version}"], "api_context": "as_of"},
@@ -53,3 +72,31 @@ def adapt_request(impl: Implementation, request: dict[str, Any]) -> dict[str, An
     if emulator is not None:
         request["emulate"] = {"context": emulator["api_context"], "version": impl.emulate}
     return request
+
+
+@dataclass(frozen=True)
+class EmulatedDeviation:
+    """A cell of an emulated column that differs because the import system is the host's."""
+
+    case: str
+    reason: str
+
+
+@lru_cache(maxsize=None)
+def _entries(path: Path = DEVIATIONS_FILE) -> tuple[dict[str, Any], ...]:
+    if not path.exists():
+        return ()
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["deviations"])
+
+
+def deviation_for(case: Case, impl: Implementation) -> EmulatedDeviation | None:
+    """The known deviation of an emulated column for ``case``, if one is listed."""
+    if not impl.emulate:
+        return None
+    host = rules.Target(version=impl.interp.version, impl=impl.interp.impl)
+    for entry in _entries():
+        if entry["module"] != impl.module or not any(fnmatch.fnmatch(case.id, c) for c in entry["cases"]):
+            continue
+        if rules.matches(entry["emulated"], impl.target) and rules.matches(entry.get("host"), host):
+            return EmulatedDeviation(case.id, entry["reason"])
+    return None

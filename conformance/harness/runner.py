@@ -260,7 +260,8 @@ def run_cell(case: Case, impl: Implementation, workdir: Path, deviations: list[D
     mismatches = expect.compare(result.expected, observed)
     result.mismatches = [m.as_dict() for m in mismatches]
     status = "FAIL" if mismatches else "PASS"
-    result.status, result.reason = apply_deviation(status, _deviation_for(case, impl, deviations))
+    known = _deviation_for(case, impl, deviations) or emulate.deviation_for(case, impl)
+    result.status, result.reason = apply_deviation(status, known)
     return result
 
 
