@@ -32,7 +32,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ class EmulatedDeviation:
     reason: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _entries(path: Path = DEVIATIONS_FILE) -> tuple[dict[str, Any], ...]:
     if not path.exists():
         return ()
