@@ -30,7 +30,8 @@ way `python FILE` does), and optionally tell the story of every runpy step.
 
 options:
   --trace                 print the trace (plain text) to stderr
-  --trace-format FORMAT   text (default) or json (JSON Lines); implies --trace
+  --trace-format FORMAT   text (default), json (JSON Lines) or html (a page to step through,
+                          kept whole at every step; needs --trace-file); implies --trace
   --trace-file PATH       write the trace to PATH ('-': standard output); implies --trace
   --deterministic         no timings; paths under the root shown as <root>/... (with a trace)
   --root DIR              root for --deterministic (default: the working directory)
@@ -56,6 +57,7 @@ exit status:
 examples:
   python -m runpy_ref --trace runpy_ref.demo Ada
   python -m runpy_ref --trace-format json --trace-file run.jsonl json.tool data.json
+  python -m runpy_ref --trace-format html --trace-file run.html runpy_ref.demo Ada
   python -m runpy_ref --trace --deterministic --path script.py arg1
   python -m runpy_ref --as-of 3.10 --trace -m runpy_ref.demo
 
@@ -128,8 +130,10 @@ def parse_args(argv: list[str]) -> Options | str:
 
 def _options(values: dict[str, Any], target: str, rest: list[str], *, is_path: bool) -> Options:
     fmt = values.get("trace_format", "text")
-    if fmt not in ("text", "json"):
-        raise UsageError(f"--trace-format must be text or json, not {fmt!r}")
+    if fmt not in ("text", "json", "html"):
+        raise UsageError(f"--trace-format must be text, json or html, not {fmt!r}")
+    if fmt == "html" and values.get("trace_file") in (None, "-"):
+        raise UsageError("--trace-format html needs --trace-file PAGE.html (a page, not a stream)")
     if values.get("as_of") is not None:
         from .profiles import PROFILES, select_profile
 
@@ -185,10 +189,9 @@ def _run(parsed: Options, lasting: bool) -> int:
 
 
 def _run_traced(parsed: Options, lasting: bool, stream: IO[str]) -> int:
-    from .sinks import JsonLinesSink, TextSink  # here: an untraced run need not import the tracer
-    from .trace.tracer import TraceSinkError, tracing
+    from .trace.tracer import TraceSinkError, tracing  # here: an untraced run need not import the tracer
 
-    sink = (JsonLinesSink if parsed.trace_format == "json" else TextSink)(stream)
+    sink = _sink(parsed.trace_format, stream)
     status = 1
     try:
         with tracing(sink, deterministic=parsed.deterministic, root=parsed.root, keep=False):
@@ -199,6 +202,17 @@ def _run_traced(parsed: Options, lasting: bool, stream: IO[str]) -> int:
         if status != INTERRUPTED:
             print_line(f"runpy_ref: note: the trace could not be written ({exc.__cause__}); it is incomplete")
     return status
+
+
+def _sink(trace_format: str, stream: IO[str]) -> Any:
+    """The sink for ``--trace-format``: text and JSON Lines written through, or the stepper page."""
+    if trace_format == "html":
+        from .stepper import HtmlSink
+
+        return HtmlSink(stream, title="python -m runpy_ref " + " ".join(sys.argv[1:]))
+    from .sinks import JsonLinesSink, TextSink
+
+    return (JsonLinesSink if trace_format == "json" else TextSink)(stream)
 
 
 def _trace_stream(trace_file: str | None) -> IO[str]:

@@ -91,8 +91,8 @@ def test_version(capsys):
     ("argv", "message"),
     [
         (["--bogus", "mod"], "runpy_ref: error: unknown option '--bogus'"),
-        (["--trace-format", "bad", "m"], "runpy_ref: error: --trace-format must be text or json, not 'bad'"),
-        (["--trace-format=xml", "mod"], "runpy_ref: error: --trace-format must be text or json, not 'xml'"),
+        (["--trace-format", "bad", "m"], "runpy_ref: error: --trace-format must be text, json or html, not 'bad'"),
+        (["--trace-format=xml", "mod"], "runpy_ref: error: --trace-format must be text, json or html, not 'xml'"),
         (["--trace-file"], "runpy_ref: error: --trace-file needs a value"),
         (["--path"], "runpy_ref: error: --path needs a value"),
         ([], "runpy_ref: error: no module given (use --help for examples)"),
@@ -630,7 +630,7 @@ def test_version_and_bad_option_in_a_subprocess(progdir):
     assert (done.returncode, done.stdout) == (0, f"runpy_ref {runpy_ref.__version__}\n")
     bad = python("-m", "runpy_ref", "--trace-format", "bad", "probe", cwd=progdir)
     assert bad.returncode == 2 and bad.stdout == ""
-    assert bad.stderr.splitlines()[0] == "runpy_ref: error: --trace-format must be text or json, not 'bad'"
+    assert bad.stderr.splitlines()[0] == "runpy_ref: error: --trace-format must be text, json or html, not 'bad'"
 
 
 LONG_TRACE = """

@@ -321,3 +321,18 @@ def test_no_user_object_gets_an_attribute(tree):
     with runpy_ref.tracing(ListSink()), pytest.raises(KeyError) as info:
         runpy_ref.run_module("attr_raise")
     assert vars(info.value) == {}
+
+
+def test_an_html_trace_page_is_whole_at_every_step_and_survives_a_death(tmp_path):
+    (tmp_path / "dies.py").write_text("print('before', flush=True)\nimport os\nos._exit(3)\n")
+    (tmp_path / "lives.py").write_text("print('fine')\n")
+    for name, status in (("dies", 3), ("lives", 0)):
+        page = tmp_path / f"{name}.html"
+        done = python("-m", "runpy_ref", "--trace-format", "html", "--trace-file", str(page), name, cwd=tmp_path)
+        assert done.returncode == status
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+        assert "executing &#x27;__main__&#x27; in a __main__ module" in text
+        assert ("no closing record" in text) == (name == "dies")
+    refused = python("-m", "runpy_ref", "--trace-format", "html", "lives", cwd=tmp_path)
+    assert refused.returncode == 2 and "--trace-format html needs --trace-file" in refused.stderr

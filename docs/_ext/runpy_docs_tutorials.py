@@ -24,6 +24,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
@@ -94,6 +96,38 @@ def sync(app: Sphinx, config: Config) -> None:
     logger.info("tutorials: %d lesson(s) from %s", len(found), LESSONS)
 
 
+def link_stage_pages_to_lessons(app: Sphinx, doctree: nodes.document) -> None:
+    """Each stage chapter ends with where the course teaches it (the lessons link to the chapters).
+
+    The map is the course's own data (:data:`runpy_ref.exercises.EXERCISES`),
+    so a renumbered lesson moves its link too.
+    """
+    docname = app.env.docname
+    if not docname.startswith("explanation/stages/"):
+        return
+    from runpy_ref.exercises import EXERCISES
+
+    stage = docname.rsplit("/", 1)[1]
+    item = next((e for e in EXERCISES if e.stage == stage), None)
+    if item is None:
+        return
+    lesson = f"/tutorials/{Path(item.lesson).stem}"
+    note = nodes.paragraph(classes=["runpy-course-link"])
+    note += nodes.strong(text="In the course: ")
+    note += nodes.Text(f"stage {item.stage_number} of 6 is taught in ")
+    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=lesson, refexplicit=True,
+                                refdoc=docname)
+    ref += nodes.inline(text=f"lesson {item.lesson_number}")
+    note += ref
+    note += nodes.Text(f"; exercise {item.number} has you write it.")
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None:
+        title = next(iter(section.findall(nodes.title)), None)
+        section.insert(section.index(title) + 1 if title is not None else 0, note)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("runpy_docs_stepper")  # the lessons' and stage pages' steppers
+    app.connect("doctree-read", link_stage_pages_to_lessons)
     app.connect("config-inited", sync)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

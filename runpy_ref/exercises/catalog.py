@@ -39,6 +39,9 @@ STAGE_BEHAVIOURS: dict[str, tuple[str, ...]] = {
 }
 """Stage -> catalogue IDs whose outcome the stage decides (a few belong to two stages)."""
 
+STAGE_ORDER: tuple[str, ...] = ("find_spec", "pick_main", "build_globals", "alter_sys", "exec", "restore")
+"""The six stages in the order the documentation numbers them (stage 1 is find_spec)."""
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -60,6 +63,19 @@ class Exercise:
     @property
     def whole_module(self) -> bool:
         return self.stage == "runpy"
+
+    @property
+    def stage_number(self) -> int:
+        """The stage's place among the six (find_spec is 1, restore 6); 0 for the whole module.
+
+        Exercise N writes stage N, and lesson N + 1 teaches it: lesson 1 is
+        the overview, lesson 8 (exercise 7) puts the six stages together.
+        """
+        return STAGE_ORDER.index(self.stage) + 1 if self.stage in STAGE_ORDER else 0
+
+    @property
+    def lesson_number(self) -> int:
+        return int(self.lesson.split("-", 1)[0])
 
     @property
     def behaviours(self) -> tuple[str, ...]:

@@ -8,11 +8,14 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import starters
+from . import progress, starters
 from .catalog import EXERCISES, exercise, project_root, tutorials_dir
-from .hints import hints_for, next_level
+from .hints import choose, load_hints, next_level, seen_levels
 
-__all__ = ["main"]
+__all__ = ["NOT_GRADED", "main"]
+
+NOT_GRADED = 3
+"""Exit status of ``check --no-conformance`` finding nothing wrong: not a pass (0), not a failure (1)."""
 
 
 def _rel(path: Path) -> str:
@@ -23,29 +26,38 @@ def _rel(path: Path) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    rows = [
-        {
+    rows = []
+    for item in EXERCISES:
+        row = {
             "number": item.number,
             "title": item.title,
             "stage": item.stage,
+            "stage_number": item.stage_number,
             "functions": list(item.functions),
             "starter": _rel(item.starter_path()),
-            "solution": _rel(item.solution_path()),
             "work": _rel(item.work_path()),
             "lesson": f"tutorials/{item.lesson}",
+            "lesson_number": item.lesson_number,
+            "status": progress.status(item.number, item.work_path()),
             "behaviours": list(item.behaviours),
         }
-        for item in EXERCISES
-    ]
+        if args.instructor:
+            row["solution"] = _rel(item.solution_path())
+        rows.append(row)
     if args.format == "json":
         print(json.dumps({"exercises": rows}, indent=1))
         return 0
     for row in rows:
-        work = Path(project_root() / row["work"])
-        state = "started" if work.exists() else "not started"
-        print(f"{row['number']}. {row['title']}  [{state}]")
-        print(f"   writes: {', '.join(row['functions'])};  starter: {row['starter']}")
-        print(f"   lesson: {row['lesson']};  solution (instructors): {row['solution']}")
+        where = (f"stage {row['stage_number']} of 6" if row["stage_number"] else "all six stages")
+        print(f"{row['number']}. {row['title']}  [{row['status']}]")
+        print(f"   lesson {row['lesson_number']} ({row['lesson']}), {where};  "
+              f"writes: {', '.join(row['functions'])}")
+        print(f"   starter: {row['starter']}")
+        if args.instructor:
+            print(f"   solution: {row['solution']}")
+    passed = sum(1 for row in rows if row["status"] == "passed")
+    print(f"\n{passed} of {len(rows)} exercises passed.  Exercise N is lesson N+1 and stage N "
+          "(lesson 1 is the overview).")
     return 0
 
 
@@ -72,20 +84,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"no working copy at {_rel(path)}: run `python -m runpy_ref.exercises start {item.number}` "
               f"first, or give a FILE to check.", file=sys.stderr)
         return 2
+    if args.scenario:
+        from .grader import replay
+
+        text, status = replay(item, path, args.scenario)
+        sys.stdout.write(text)
+        return status
     report = check(item, path, conformance=not args.no_conformance)
+    if not args.file or Path(args.file).resolve() == item.work_path().resolve():
+        progress.record(item.number, path, report)
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=1))
     else:
         sys.stdout.write(report.render())
-    return 0 if report.ok else 1
+    if report.ok:
+        return 0
+    return NOT_GRADED if report.clean else 1
 
 
 def cmd_hint(args: argparse.Namespace) -> int:
     item = exercise(args.number)
-    hints = hints_for(item.number)
+    hints = load_hints(item.number)
     if not hints:
         print(f"exercise {item.number} has no hints yet", file=sys.stderr)
         return 1
+    why = ""
     if args.all:
         levels = list(range(1, len(hints) + 1))
     elif args.level:
@@ -94,10 +117,13 @@ def cmd_hint(args: argparse.Namespace) -> int:
             return 2
         levels = [args.level]
     else:
-        levels = [next_level(item.number, len(hints))]
+        failure = progress.first_failure(item.number)
+        _, why = choose(hints, seen_levels(item.number), failure)
+        levels = [next_level(item.number, len(hints), failure)]
     for level in levels:
-        print(f"exercise {item.number}, hint {level} of {len(hints)}:\n\n{hints[level - 1]}\n")
-    if levels[-1] < len(hints):
+        note = f" ({why})" if why else ""
+        print(f"exercise {item.number}, hint {level} of {len(hints)}{note}:\n\n{hints[level - 1].text}\n")
+    if not args.all and not why and levels[-1] < len(hints):
         print(f"(run the same command again for hint {levels[-1] + 1})")
     return 0
 
@@ -137,6 +163,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     lst = sub.add_parser("list", help="list the exercises")
     lst.add_argument("--format", choices=("text", "json"), default="text")
+    lst.add_argument("--instructor", action="store_true", help="also show where the reference solutions are")
     lst.set_defaults(func=cmd_list)
     start = sub.add_parser("start", help="copy exercise N's starter to your working copy")
     start.add_argument("number", type=int)
@@ -147,7 +174,10 @@ def parser() -> argparse.ArgumentParser:
     chk.add_argument("file", nargs="?", help="file to grade (default: tutorials/exercises/work/NN_name.py)")
     chk.add_argument("--format", choices=("text", "json"), default="text")
     chk.add_argument("--no-conformance", action="store_true",
-                     help="skip the conformance suite (faster; check cannot pass without it)")
+                     help="skip the conformance cases: a quick loop that finds failures but never passes "
+                          f"(exit status {NOT_GRADED} when it finds none)")
+    chk.add_argument("--scenario", metavar="ID",
+                     help="replay one scenario alone: both observations and both traces in full")
     chk.set_defaults(func=cmd_check)
     hint = sub.add_parser("hint", help="show the next hint for exercise N")
     hint.add_argument("number", type=int)

@@ -87,7 +87,16 @@ EXPLANATIONS: dict[str, str] = {
     "after.path_restored": "sys.path must end as it started, the same list with the same entries",
     "init_globals_unchanged": "the caller's init_globals dict must not be modified",
     "returned_main_dict": "python -m runs the code in the real __main__ module's dict, and returns it",
-    "chained": "runpy's errors keep the exception they replace as their context (raise ... inside except)",
+    "globals.seen.path0": "while the code runs, sys.path[0] is the directory given to run_path or python "
+    "(RP-06, CLI-22): the entry goes at the front of sys.path, never at the end",
+    "globals.seen.cwd_on_path": "python DIR replaces sys.path[0] with the directory rather than adding "
+    "an entry (CLI-22), so the entry that was first before (here the working directory) is gone while "
+    "the code runs; run_path inserts, and keeps it (RP-06)",
+    "globals.seen.main_registered": "once __main__ has been found, the program's own __main__ module must "
+    "be back in sys.modules (RP-10): put it back in a finally: block",
+    "chained": "runpy's errors keep the exception they replace: as their cause where CPython writes "
+    "`raise ... from exc` (the lookup errors), as their context where it raises inside `except` "
+    "(the package suffix); `from None` hides it from the user's traceback",
 }
 """Plain words for observation fields whose name alone says little."""
 
@@ -149,6 +158,8 @@ class Failure:
     expected: str = ""
     actual: str = ""
     detail: list[str] = field(default_factory=list)
+    scenario: str = ""
+    """The scenario that failed (``check N --scenario ID`` replays it alone), if any."""
 
     def render(self, exercise_behaviours: tuple[str, ...] = ()) -> str:
         lines = [f"  {self.kind}: {self.title}"]
@@ -167,7 +178,12 @@ class Failure:
 
 @dataclass
 class Report:
-    """Everything one ``check`` found; ``ok`` only when every check passed."""
+    """Everything one ``check`` found; ``ok`` only when every check ran and passed.
+
+    ``graded`` is False when the conformance cases were skipped
+    (``--no-conformance``): such a report can find failures, but it never
+    says PASS, since the cases that grade the exercise did not run.
+    """
 
     number: int
     title: str
@@ -177,10 +193,16 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     hint: str = ""
+    graded: bool = True
+
+    @property
+    def clean(self) -> bool:
+        """No check failed (and at least one ran); with ``graded``, that is a pass."""
+        return not self.failures and bool(self.passed)
 
     @property
     def ok(self) -> bool:
-        return not self.failures and bool(self.passed)
+        return self.clean and self.graded
 
     def render(self) -> str:
         head = f"exercise {self.number}: {self.title}\nfile: {self.file}"
@@ -189,8 +211,16 @@ class Report:
             lines = [head, f"PASS: all {total} checks pass."]
             lines += [f"  note: {n}" for n in self.notes]
             return "\n".join(lines) + "\n"
+        if self.clean:
+            lines = [head, f"NOT GRADED: the {total} in-process checks found nothing wrong, but the "
+                           "conformance cases that grade this exercise did not run (--no-conformance).",
+                     f"run `python -m runpy_ref.exercises check {self.number}` without it to be graded."]
+            return "\n".join(lines) + "\n"
         lines = [head, f"NOT YET: {len(self.failures)} of {total} checks fail. First failure:", ""]
         lines.append(self.failures[0].render(self.behaviours))
+        if self.failures[0].scenario:
+            lines.append(f"  replay this scenario alone, with both traces: python -m runpy_ref.exercises "
+                         f"check {self.number} --scenario {self.failures[0].scenario}")
         if len(self.failures) > 1:
             lines += ["", "other failures (fix the first one first; they often share a cause):"]
             lines += [f"  - {f.kind}: {f.title}" for f in self.failures[1:12]]
@@ -207,10 +237,11 @@ class Report:
             "title": self.title,
             "file": self.file,
             "ok": self.ok,
+            "graded": self.graded,
             "passed": self.passed,
             "failures": [
                 {"kind": f.kind, "title": f.title, "behaviours": list(f.behaviours),
-                 "expected": f.expected, "actual": f.actual, "detail": f.detail}
+                 "expected": f.expected, "actual": f.actual, "detail": f.detail, "scenario": f.scenario}
                 for f in self.failures
             ],
             "notes": self.notes,

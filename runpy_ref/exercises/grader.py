@@ -8,8 +8,13 @@ Four steps, each a list of checks:
 2. **scenarios** - every scenario of :mod:`.scenarios` runs twice, with the
    reference and with the student's code plugged in; the observations
    (result, exception, warnings, output, ``sys`` afterwards) must agree.
-3. **trace** (stage exercises) - the deterministic traces of those runs must
-   agree event by event: the stage tells the same story as the reference.
+3. **trace** - the deterministic traces of those runs must agree: the
+   stage tells the same story as the reference, event by event.  For the
+   final exercise, whose module has CPython's shape rather than the
+   pipeline's, each stage's own events must agree, in order, and the
+   pipeline's bookkeeping (run started/finished, a stage failed) is left
+   out; a module that emits nothing (a copy of CPython's runpy.py) fails
+   here, since the exercise is to write the six stages.
 4. **conformance** - the suite's cases for the exercise's behaviours run
    against a shim in a fresh interpreter (see :mod:`.suite`).
 
@@ -215,6 +220,30 @@ def _where(obs: dict[str, Any], path: Path) -> list[str]:
             in obs.get("~frames", []) if str(Path(filename).resolve()) == resolved][-2:]
 
 
+_PRINTED = re.compile(r"'(\w+)': (\[[^\]]*\]|'[^']*'|[^,}]+)")
+
+
+def _printed_difference(want: Any, have: Any) -> str:
+    """``globals.seen.KEY`` for the first entry of a printed ``seen`` dict that differs, else ``""``."""
+    if not (isinstance(want, str) and isinstance(have, str)):
+        return ""
+    mine = dict(_PRINTED.findall(have))
+    for key, value in _PRINTED.findall(want):
+        if mine.get(key) != value:
+            return f"globals.seen.{key}"
+    return ""
+
+
+def _reraised_by_name(ref_obs: dict[str, Any], obs: dict[str, Any], path: Path) -> str:
+    """``"05_exec.py:31"`` when the student's code re-raised by name and the reference did not."""
+    resolved = str(path.resolve())
+    if ref_obs.get("~reraised"):
+        return ""
+    mine = [f"{path.name}:{line}" for filename, line, _ in obs.get("~reraised", [])
+            if str(Path(filename).resolve()) == resolved]
+    return mine[0] if mine else ""
+
+
 def _describe(obs: dict[str, Any]) -> str:
     if obs.get("outcome") == "raised":
         return f"raised {obs.get('error')}"
@@ -230,7 +259,36 @@ def _event_key(event: Event) -> dict[str, Any]:
     return data
 
 
-def _compare_traces(scenario: Scenario, ref: list[Event], got: list[Event]) -> Failure | None:
+STAGES = ("find_spec", "pick_main", "build_globals", "alter_sys", "exec", "restore")
+_BOOKKEEPING = ("run_started", "run_finished", "stage_failed")
+"""Events the pipeline writes about itself; a module of CPython's shape has no pipeline to write them."""
+
+
+def _story_events(events: list[Event], item: Exercise) -> list[Event]:
+    """The events an exercise is graded on, in the order they are compared."""
+    if not item.whole_module:
+        return list(events)
+    told = [e for e in events if e.as_dict().get("stage") in STAGES
+            and e.as_dict().get("event") not in _BOOKKEEPING]
+    return sorted(told, key=lambda e: STAGES.index(e.as_dict()["stage"]))  # stable: order within a stage kept
+
+
+def _story_key(event: Event, item: Exercise) -> dict[str, Any]:
+    key = _event_key(event)
+    if item.whole_module:  # which catalogue IDs to cite is the pipeline's business, not the module's
+        for name in ("behaviours", "run", "parent", "depth"):
+            key.pop(name, None)
+    return key
+
+
+def _story(events: list[Event], item: Exercise) -> list[dict[str, Any]]:
+    return [_story_key(e, item) for e in _story_events(events, item)]
+
+
+def _compare_traces(scenario: Scenario, ref: list[Event], got: list[Event], item: Exercise
+                    ) -> Failure | None:
+    if item.whole_module:
+        return _compare_stories(scenario, ref, got, item)
     for index in range(max(len(ref), len(got))):
         want = ref[index] if index < len(ref) else None
         have = got[index] if index < len(got) else None
@@ -239,20 +297,56 @@ def _compare_traces(scenario: Scenario, ref: list[Event], got: list[Event]) -> F
         diff = first_difference(_event_key(want), _event_key(have)) if want and have else None
         detail = [f"first difference: {diff[0]}: expected {show(diff[1])}, actual {show(diff[2])}"
                   ] if diff else []
-        if want is not None and want.event == "stage_failed" and (have is None or have.event != "stage_failed"):
+        if want is not None and want.event == "stage_failed" and (
+                have is None or have.event != "stage_failed" or have.behaviours != want.behaviours):
             detail.append(UNREPORTED_FAILURE.format(stage=want.stage, ids=tuple(want.behaviours)))
         return Failure(
             "trace", f"{scenario.title}: event {index + 1} of the trace differs",
             behaviours=tuple((want or have).behaviours) or scenario.behaviours,  # type: ignore[union-attr]
             expected=render_text(want).strip() if want else "(no more events)",
             actual=render_text(have).strip() if have else "(no more events)",
-            detail=detail,
+            detail=detail + ([scenario.lesson] if scenario.lesson else []),
+            scenario=scenario.id,
         )
     return None
 
 
+def _compare_stories(scenario: Scenario, ref: list[Event], got: list[Event], item: Exercise
+                     ) -> Failure | None:
+    """Stage by stage, the events of the student's module against the reference's."""
+    want_all, have_all = _story_events(ref, item), _story_events(got, item)
+    if want_all and not have_all:
+        return Failure(
+            "trace", f"{scenario.title}: your runpy tells no story",
+            expected=f"{len(want_all)} events from the six stages, first: {render_text(want_all[0]).strip()}",
+            actual="no event at all", scenario=scenario.id,
+            detail=["exercise 7 is to write the six stages, each telling what it decided with emit(...), "
+                    "as in exercises 1-6; code that only does the work (a copy of CPython's runpy.py) "
+                    "is not an answer. The starter's docstrings say which record each function emits."],
+        )
+    for stage in STAGES:
+        want = [e for e in want_all if e.as_dict()["stage"] == stage]
+        have = [e for e in have_all if e.as_dict()["stage"] == stage]
+        for index in range(max(len(want), len(have))):
+            w = want[index] if index < len(want) else None
+            h = have[index] if index < len(have) else None
+            if w is not None and h is not None and _story_key(w, item) == _story_key(h, item):
+                continue
+            diff = first_difference(_story_key(w, item), _story_key(h, item)) if w and h else None
+            return Failure(
+                "trace", f"{scenario.title}: {stage} event {index + 1} differs",
+                behaviours=tuple((w or h).behaviours) or scenario.behaviours,  # type: ignore[union-attr]
+                expected=render_text(w).strip() if w else f"(no more {stage} events)",
+                actual=render_text(h).strip() if h else f"(no more {stage} events)",
+                detail=([f"first difference: {diff[0]}: expected {show(diff[1])}, actual {show(diff[2])}"]
+                        if diff else []) + ([scenario.lesson] if scenario.lesson else []),
+                scenario=scenario.id,
+            )
+    return None
+
+
 def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, report: Report) -> None:
-    traced = not item.whole_module
+    traced = True
     reference: Any = _StageAPI({})
     if item.whole_module:
         api: Any = student
@@ -285,16 +379,30 @@ def _run_scenarios(item: Exercise, student: ModuleType, path: Path, root: Path, 
             else:
                 expected, actual = show(want), show(have)
                 detail = [f"(both {_describe(obs)}; the difference is in {where})"]
+                if where == "stdout":  # the fixtures print what they saw of sys: name the part that differs
+                    where = _printed_difference(want, have) or where
                 if where in EXPLANATIONS:
                     detail.append(EXPLANATIONS[where])
+            if scenario.lesson:
+                detail.append(scenario.lesson)
             report.failures.append(Failure(
                 "scenario", scenario.title, behaviours_for(where, scenario.behaviours, item.behaviours),
-                expected=expected, actual=actual, detail=detail + _where(obs, path),
+                expected=expected, actual=actual, detail=detail + _where(obs, path), scenario=scenario.id,
+            ))
+            continue
+        reraised = _reraised_by_name(ref_obs, obs, path)
+        if reraised:
+            report.failures.append(Failure(
+                "scenario", f"{scenario.title}: the exception was re-raised by name",
+                ("ERR-12", "G-16"), expected="the same exception, re-raised with a bare `raise`",
+                actual=f"`raise exc` at {reraised}", scenario=scenario.id,
+                detail=["`raise exc` adds your line to the exception's traceback a second time; a bare "
+                        "`raise` lets it go on unchanged, as if runpy were not there (lesson 6)"],
             ))
             continue
         report.passed.append(f"scenario {scenario.id}")
         if traced and ref_events is not None:
-            failure = _compare_traces(scenario, ref_events, events or [])
+            failure = _compare_traces(scenario, ref_events, events or [], item)
             if failure:
                 trace_failures.append(failure)
             else:
@@ -372,8 +480,9 @@ def _suite_failure(record: dict[str, Any]) -> Failure:
 
 def check(item: Exercise, path: Path, *, conformance: bool = True) -> Report:
     """Grade ``path`` as a solution of ``item``; never raises for problems of the student's code."""
-    report = Report(item.number, item.title, str(path), behaviours=item.behaviours,
-                    hint=f"stuck? python -m runpy_ref.exercises hint {item.number}")
+    report = Report(item.number, item.title, str(path), behaviours=item.behaviours, graded=conformance,
+                    hint=f"stuck? python -m runpy_ref.exercises hint {item.number} "
+                         "(it picks the hint for your first failure)")
     student, failure = load_student(path, item)
     if failure is not None:
         report.failures.append(failure)
@@ -399,3 +508,61 @@ def check(item: Exercise, path: Path, *, conformance: bool = True) -> Report:
     elif conformance:
         _run_suite(item, path, report)
     return report
+
+
+def replay(item: Exercise, path: Path, scenario_id: str) -> tuple[str, int]:
+    """Run one scenario alone, reference and student; ``(text to print, exit status)``.
+
+    For the failure the report names: what each side's run ended with, the
+    first difference, the student's own output and traceback, and both
+    traces in full, one after the other, so that the first differing event
+    can be read in its context.
+    """
+    chosen = next((s for s in _order(item) if s.id == scenario_id), None)
+    if chosen is None:
+        known = ", ".join(s.id for s in _order(item))
+        return f"exercise {item.number} has no scenario {scenario_id!r}; its scenarios: {known}\n", 2
+    student, failure = load_student(path, item)
+    if failure is not None:
+        return failure.render() + "\n", 1
+    assert student is not None
+    lines = [f"exercise {item.number}, scenario {chosen.id}: {chosen.title}",
+             f"behaviours: {', '.join(chosen.behaviours)}"]
+    reference: Any = _StageAPI({})
+    api: Any = student if item.whole_module else _StageAPI(
+        {key: getattr(student, name) for name, key in item.functions.items()})
+    status = 0
+    try:
+        with tempfile.TemporaryDirectory(prefix="runpy-ref-fixture-") as tmp:
+            root = Path(tmp).resolve()
+            materialise(root)
+
+            def factory() -> Any:
+                return tracing(deterministic=True, root=str(root))
+
+            ref_obs, ref_events = observe(chosen, reference, root, factory)
+            try:
+                with _time_limit(SCENARIO_SECONDS):
+                    obs, events = observe(chosen, api, root, factory)
+            except NotImplementedError as exc:
+                obs, events = {"outcome": "raised", "error": f"NotImplementedError: {exc}"}, None
+    finally:
+        sys.modules.pop(student.__name__, None)
+    diff = first_difference(ref_obs, obs)
+    lines += ["", f"reference: {_describe(ref_obs)}", f"yours:     {_describe(obs)}"]
+    if diff is not None:
+        status = 1
+        lines.append(f"first difference: {diff[0]}: expected {show(diff[1])}, actual {show(diff[2])}")
+    if obs.get("stdout"):
+        lines += ["", "what the program printed (your run):", *("  " + s for s in obs["stdout"].splitlines())]
+    if obs.get("~stderr"):
+        lines += ["", "standard error (your run):", *("  " + s for s in obs["~stderr"].splitlines())]
+    lines += [f"  {where}" for where in _where(obs, path)]
+    for label, trace in (("reference", ref_events), ("yours", events)):
+        lines += ["", f"trace, {label}:"]
+        lines += [render_text(event).rstrip() for event in trace or []] or ["  (no events)"]
+    if ref_events is not None and _story(ref_events, item) != _story(events or [], item):
+        status = 1
+    lines.append("")
+    lines.append("the scenario agrees with the reference" if status == 0 else "the scenario differs")
+    return "\n".join(lines) + "\n", status

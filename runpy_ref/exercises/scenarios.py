@@ -34,10 +34,11 @@ __all__ = ["FIXTURE", "SCENARIOS", "Scenario", "materialise", "observe"]
 _SEEN = (
     "import sys as _sys\n"
     "_me = _sys.modules.get(__name__)\n"
-    "seen = {'argv': list(_sys.argv), 'path0': _sys.path[0],\n"
+    "import os as _os\n"
+    "seen = {'argv': list(_sys.argv), 'path0': _sys.path[0], 'cwd_on_path': _os.getcwd() in _sys.path,\n"
     "        'registered': _me is not None and vars(_me) is globals(),\n"
     "        'main_registered': '__main__' in _sys.modules}\n"
-    "del _me\n"
+    "del _me, _os\n"
 )
 
 FIXTURE: dict[str, str] = {
@@ -53,9 +54,12 @@ FIXTURE: dict[str, str] = {
     "badparent/child.py": "x = 1\n",
     "brokenimport/__init__.py": "import no_such_module_inside_brokenimport\n",
     "brokenimport/child.py": "x = 1\n",
+    "selfbroken/__init__.py": "raise ImportError('selfbroken cannot start', name='selfbroken')\n",
     "ns/mod.py": _SEEN + "inside = 'namespace package'\n",
     "boom.py": _SEEN + "raise KeyError('boom')\n",
     "leave.py": _SEEN + "raise SystemExit(3)\n",
+    "stop.py": _SEEN + "class Stop(BaseException):\n    pass  # not an Exception, like KeyboardInterrupt\n\n"
+               "raise Stop('the program stops itself')\n",
     "app/__main__.py": _SEEN + "print('app ran as', __name__, seen)\n",
     "app_removes/__main__.py": "import sys\nsys.path.remove(sys.path[0])\nremoved = True\n",
     "emptydir/": "",
@@ -67,7 +71,8 @@ FIXTURE: dict[str, str] = {
 COMPILED = ("compiled_src.py", "compiled.bin")
 """``compiled.bin``: bytecode without the usual suffix (RP-04: no suffix is required)."""
 
-FIXTURE_NAMES = ("top", "pkg", "nomain", "mainpkg", "badparent", "brokenimport", "ns", "boom", "leave")
+FIXTURE_NAMES = ("top", "pkg", "nomain", "mainpkg", "badparent", "brokenimport", "ns", "boom", "leave",
+                 "stop", "selfbroken")
 WATCHED_KEYS = ("__main__", "<run_path>", "custom", "a.b.c")
 
 
@@ -98,6 +103,8 @@ class Scenario:
     """Fixture subdirectory put at ``sys.path[0]`` instead of the fixture root."""
     stage_only: bool = False
     """Uses runpy_ref's command line, so only for the stage exercises."""
+    lesson: str = ""
+    """What a failure here usually means, in the lessons' words (shown with the failure)."""
 
 
 def _pre_import_sub() -> None:
@@ -128,6 +135,11 @@ SCENARIOS: tuple[Scenario, ...] = (
              lambda api: api.run_module("pkg.sub"), setup=_pre_import_sub),
     Scenario("rm-no-main", "run_module('nomain'): a package without __main__", ("ERR-04",),
              lambda api: api.run_module("nomain")),
+    Scenario("rm-package-fails-to-import",
+             "run_module('selfbroken'): the package itself cannot be imported", ("ERR-04", "ERR-03"),
+             lambda api: api.run_module("selfbroken"),
+             lesson="the 'is a package and cannot be directly executed' suffix is only for a package that "
+                    "was imported; when the package itself failed, the error goes out as it is"),
     Scenario("rm-main-package", "run_module('mainpkg'): a package whose __main__ is a package",
              ("RM-22", "ERR-05"), lambda api: api.run_module("mainpkg")),
     Scenario("rm-main-package-direct", "run_module('mainpkg.__main__'): the __main__ package itself",
@@ -150,7 +162,15 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("rm-raises", "run_module('boom', alter_sys=True): the code raises KeyError",
              ("RM-18", "ERR-12"), lambda api: api.run_module("boom", alter_sys=True)),
     Scenario("rm-exits", "run_module('leave', alter_sys=True): the code raises SystemExit(3)",
-             ("RM-18", "ERR-12"), lambda api: api.run_module("leave", alter_sys=True)),
+             ("RM-18", "ERR-12"), lambda api: api.run_module("leave", alter_sys=True),
+             lesson="SystemExit must reach the caller as it is (catch it before the general case, "
+                    "record it, re-raise it with a bare `raise`): python -m exits with the program's status"),
+    Scenario("rm-base-exception",
+             "run_module('stop', alter_sys=True): the code raises Stop, a BaseException that is not "
+             "an Exception",
+             ("ERR-12", "G-16", "RM-18"), lambda api: api.run_module("stop", alter_sys=True),
+             lesson="`except Exception` does not see this ending: Stop derives from BaseException, as "
+                    "KeyboardInterrupt does; catch BaseException to record every way the code can end"),
     Scenario("rp-file", "run_path('script.py'): a latin-1 source file", ("RP-03", "RP-04", "RP-13", "RP-14",
              "RP-15", "RP-18", "RP-19", "RP-12"), lambda api: api.run_path("script.py")),
     Scenario("rp-bytecode", "run_path('compiled.bin'): bytecode with no .pyc suffix", ("RP-04", "RP-03"),
@@ -174,7 +194,13 @@ SCENARIOS: tuple[Scenario, ...] = (
              ("CLI-03", "CLI-08", "CLI-16", "CLI-01"), lambda api: api._run_module_as_main("top"),
              as_main=True),
     Scenario("main-error", "_run_module_as_main('nomain'): python -m on a package without __main__",
-             ("CLI-17", "ERR-04"), lambda api: api._run_module_as_main("nomain"), as_main=True),
+             ("CLI-17", "ERR-04"), lambda api: api._run_module_as_main("nomain"), as_main=True,
+             lesson="under python -m a failed lookup is one line and exit status 1, not a traceback: raise "
+                    "the `error` class the stage receives, never ImportError itself"),
+    Scenario("main-missing", "_run_module_as_main('no_such_module_here'): python -m on a missing module",
+             ("CLI-17", "ERR-01"), lambda api: api._run_module_as_main("no_such_module_here"), as_main=True,
+             lesson="under python -m a failed lookup is one line and exit status 1, not a traceback: raise "
+                    "the `error` class the stage receives, never ImportError itself"),
     Scenario("main-directory", "_run_module_as_main('__main__', alter_argv=False), as for python app",
              ("CLI-21", "CLI-22", "RP-10"),
              lambda api: api._run_module_as_main("__main__", alter_argv=False), as_main=True, path0="app"),
@@ -293,15 +319,16 @@ def observe(scenario: Scenario, api: Any, root: Path, tracer_factory: Callable[[
                         events = list(tracer.events) if tracer is not None else None
             except SystemExit as exc:
                 obs.update(outcome="exit", exit_code=plain(exc.code, relative_to=rel),
-                           **{"~frames": _frames(exc)})
+                           **{"~frames": _frames(exc), "~reraised": _reraised(exc)})
             except NotImplementedError:
                 raise
             except BaseException as exc:  # every ending is an observation
                 if isinstance(exc, (KeyboardInterrupt, GeneratorExit)):
                     raise
-                chained = exc.__cause__ is not None or exc.__context__ is not None
+                chained = ("cause" if exc.__cause__ is not None else "none" if exc.__context__ is None
+                           or exc.__suppress_context__ else "context")
                 obs.update(outcome="raised", error=plain(f"{type(exc).__name__}: {exc}", relative_to=rel),
-                           chained=chained, **{"~frames": _frames(exc)})
+                           chained=chained, **{"~frames": _frames(exc), "~reraised": _reraised(exc)})
             else:
                 extras = {}
                 if isinstance(value, tuple):
@@ -328,3 +355,21 @@ def _frames(exc: BaseException) -> list[tuple[str, int, str, str]]:
     """Where the exception passed (for pointing at a line of the student's file; not compared)."""
     return [(f.filename, f.lineno or 0, f.name, (f.line or "").strip())
             for f in traceback.extract_tb(exc.__traceback__)]
+
+
+def _reraised(exc: BaseException) -> list[tuple[str, int, str]]:
+    """Where the exception was raised again by name (``raise exc``) after being caught.
+
+    ``raise exc`` inside the frame that caught ``exc`` adds that frame to the
+    traceback a second time, at the line of the ``raise``; a bare ``raise``
+    does not.  So two traceback entries of one frame mark a re-raise by name:
+    ``(file, line of the raise, function)`` (not compared; the grader asks
+    whose file it is).
+    """
+    found = []
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        if tb.tb_frame is tb.tb_next.tb_frame:
+            found.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno, tb.tb_frame.f_code.co_name))
+        tb = tb.tb_next
+    return found

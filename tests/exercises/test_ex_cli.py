@@ -23,7 +23,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def test_list_json_names_each_exercise_and_its_files() -> None:
-    proc = run("list", "--format", "json")
+    proc = run("list", "--format", "json", "--instructor")
     assert proc.returncode == 0
     rows = json.loads(proc.stdout)["exercises"]
     assert [r["number"] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
@@ -32,12 +32,26 @@ def test_list_json_names_each_exercise_and_its_files() -> None:
         for key in ("starter", "solution", "lesson"):
             assert (project_root() / row[key]).is_file(), f"{key} of exercise {row['number']}: {row[key]}"
         assert row["starter"] != row["solution"]
+        # one numbering: exercise N is stage N and lesson N + 1 (the final exercise: all stages, lesson 8)
+        assert row["lesson_number"] == row["number"] + 1
+        assert row["stage_number"] == (row["number"] if row["number"] <= 6 else 0)
+
+
+def test_list_shows_solutions_only_to_instructors() -> None:
+    for args in (("list",), ("list", "--format", "json")):
+        proc = run(*args)
+        assert proc.returncode == 0
+        assert "solution" not in proc.stdout and "solutions/" not in proc.stdout, args
+    proc = run("list", "--instructor")
+    assert "solution: tutorials/exercises/solutions/01_find_spec.py" in proc.stdout
 
 
 def test_list_text() -> None:
     proc = run("list", "--format", "text")
     assert proc.returncode == 0
     assert "1. find_spec" in proc.stdout and "7. runpy" in proc.stdout
+    assert "lesson 2 (tutorials/02-find-spec.md), stage 1 of 6" in proc.stdout
+    assert "Exercise N is lesson N+1 and stage N" in proc.stdout
 
 
 @pytest.fixture()

@@ -19,7 +19,7 @@ import pytest
 
 from runpy_ref.exercises import EXERCISES, exercise
 from runpy_ref.exercises.catalog import tutorials_dir
-from runpy_ref.exercises.cli import main
+from runpy_ref.exercises.cli import NOT_GRADED, main
 from runpy_ref.exercises.hints import hints_for, next_level
 
 
@@ -46,7 +46,40 @@ def test_list_text_shows_which_exercises_are_started(copy: Path, capsys: pytest.
     out = capsys.readouterr().out
     assert "2. pick_main: a package runs its __main__; load the code  [started]" in out
     assert "1. find_spec: ask the import system where the module is  [not started]" in out
-    assert "writes: pick_main, pick_path;" in out
+    assert "writes: pick_main, pick_path" in out
+    assert "0 of 7 exercises passed." in out
+
+
+def test_list_shows_what_the_last_check_found(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Passed, not yet, not graded, and a passed file edited since: each says so."""
+    main(["start", "6"])
+    main(["start", "5"])
+    work6 = copy / "exercises" / "work" / "06_restore.py"
+    work5 = copy / "exercises" / "work" / "05_exec.py"
+    assert main(["check", "6", "--no-conformance"]) == 1
+    capsys.readouterr()
+    main(["list"])
+    assert "6. restore: give the caller its sys back  [not yet (" in capsys.readouterr().out
+    work6.write_text(exercise(6).solution_path().read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", "6", "--no-conformance"]) == NOT_GRADED
+    capsys.readouterr()
+    main(["list"])
+    assert "[not graded yet (last check ran --no-conformance)]" in capsys.readouterr().out
+    assert main(["check", "6"]) == 0
+    work5.write_text(exercise(5).solution_path().read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", "5"]) == 0
+    capsys.readouterr()
+    main(["list"])
+    out = capsys.readouterr().out
+    assert "6. restore: give the caller its sys back  [passed]" in out and "2 of 7 exercises passed." in out
+    work5.write_text(work5.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    main(["list"])
+    assert "[passed, changed since]" in capsys.readouterr().out
+    # grading a hand-in (a FILE) is not the student's progress
+    assert main(["check", "4", str(exercise(4).solution_path())]) == 0
+    capsys.readouterr()
+    main(["list"])
+    assert "4. alter_sys: change sys.argv, sys.modules and sys.path  [not started]" in capsys.readouterr().out
 
 
 def test_start_copies_keeps_and_forces(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,17 +113,22 @@ def test_check_the_working_copy_after_start(copy: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert out.startswith("exercise 6: restore: give the caller its sys back\nfile: ")
     assert "NOT YET" in out and "exercise 6: restore is not written yet" in out
-    assert out.rstrip().endswith("stuck? python -m runpy_ref.exercises hint 6")
+    assert out.rstrip().endswith("stuck? python -m runpy_ref.exercises hint 6 (it picks the hint for your "
+                                 "first failure)")
 
 
 def test_check_a_passing_file_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     solution = str(exercise(6).solution_path())
-    assert main(["check", "6", solution, "--no-conformance"]) == 0
+    assert main(["check", "6", solution, "--no-conformance"]) == NOT_GRADED
     out = capsys.readouterr().out
-    assert "PASS: all" in out and "checks pass." in out and "NOT YET" not in out
-    assert main(["check", "6", solution, "--no-conformance", "--format", "json"]) == 0
+    assert "PASS" not in out and "NOT YET" not in out
+    assert "NOT GRADED: the " in out and "conformance cases that grade this exercise did not run" in out
+    assert main(["check", "6", solution]) == 0
+    assert "PASS: all" in capsys.readouterr().out
+    assert main(["check", "6", solution, "--no-conformance", "--format", "json"]) == NOT_GRADED
     report = json.loads(capsys.readouterr().out)
-    assert report["ok"] is True and report["failures"] == [] and report["exercise"] == 6
+    assert report["ok"] is False and report["graded"] is False
+    assert report["failures"] == [] and report["exercise"] == 6
     assert report["passed"][0] == "load"
     assert any(p.startswith("scenario ") for p in report["passed"])
     assert any(p.startswith("trace ") for p in report["passed"])
@@ -133,7 +171,7 @@ def test_hints_next_all_level_and_bad_level(copy: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert f"exercise 1, hint 1 of {count}:" in out and "(run the same command again for hint 2)" in out
     seen = json.loads((copy / "exercises" / "work" / ".hints-seen.json").read_text(encoding="utf-8"))
-    assert seen == {"1": 1}
+    assert seen == {"1": [1]}
     assert main(["hint", "1", "--all"]) == 0
     out = capsys.readouterr().out
     assert all(f"exercise 1, hint {k} of {count}:" in out for k in range(1, count + 1))
@@ -168,7 +206,7 @@ def test_hint_progress_survives_a_corrupt_or_unwritable_file(copy: Path) -> None
     progress.parent.mkdir(parents=True)
     progress.write_text("{not json", encoding="utf-8")
     assert next_level(2, 3) == 1
-    assert json.loads(progress.read_text(encoding="utf-8")) == {"2": 1}
+    assert json.loads(progress.read_text(encoding="utf-8")) == {"2": [1]}
     progress.unlink()
     progress.mkdir()  # neither readable nor writable as a file: hints work, progress is not kept
     assert next_level(2, 3) == 1
@@ -227,3 +265,59 @@ def test_module_entry_point(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
         runpy.run_module("runpy_ref.exercises", run_name="__main__")
     assert exc.value.code == 2
     assert "there is no exercise 0" in capsys.readouterr().err
+
+
+def test_hint_is_chosen_by_the_failing_check(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`except Exception` fails the BaseException scenario; the hint about the two handlers comes first."""
+    main(["start", "5"])
+    work = copy / "exercises" / "work" / "05_exec.py"
+    solution = exercise(5).solution_path().read_text(encoding="utf-8")
+    work.write_text(solution.replace("except BaseException as exc:", "except Exception as exc:"),
+                    encoding="utf-8")
+    assert main(["check", "5", "--no-conformance"]) == 1
+    capsys.readouterr()
+    assert main(["hint", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("exercise 5, hint 2 of 3 (chosen for the first failure of your last check "
+                          "(rm-base-exception)):")
+    assert "except BaseException as" in out
+    assert main(["hint", "5"]) == 0  # the same failure again: the next hint that speaks about it
+    assert "hint 3 of 3 (chosen" in capsys.readouterr().out
+    assert main(["hint", "5"]) == 0  # every matching hint seen: the last of them again
+    assert "hint 3 of 3 (chosen" in capsys.readouterr().out
+    work.write_text(solution, encoding="utf-8")
+    assert main(["check", "5", "--no-conformance"]) == NOT_GRADED
+    capsys.readouterr()
+    assert main(["hint", "5"]) == 0  # no failure any more: the next hint not yet seen
+    assert capsys.readouterr().out.startswith("exercise 5, hint 1 of 3:")
+
+
+def test_replay_one_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = exercise(5).solution_path().read_text(encoding="utf-8")
+    path = tmp_path / "05_exec.py"
+    path.write_text(source.replace("except BaseException as exc:", "except Exception as exc:"),
+                    encoding="utf-8")
+    assert main(["check", "5", str(path), "--no-conformance"]) == 1
+    out = capsys.readouterr().out
+    command = "python -m runpy_ref.exercises check 5 --scenario rm-base-exception"
+    assert f"replay this scenario alone, with both traces: {command}" in out
+    assert main(["check", "5", str(path), "--scenario", "rm-base-exception"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("exercise 5, scenario rm-base-exception: run_module('stop', alter_sys=True)")
+    reference, yours = out.split("trace, reference:\n", 1)[1].split("trace, yours:\n", 1)
+    assert "'stop' raised Stop -- the exception propagates unchanged" in reference
+    assert "'stop' raised Stop -- the exception propagates unchanged" not in yours
+    assert "executing 'stop' in a temporary module" in yours
+    assert out.rstrip().endswith("the scenario differs")
+    assert main(["check", "5", str(exercise(5).solution_path()), "--scenario", "rm-top"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("the scenario agrees with the reference")
+    assert main(["check", "5", str(path), "--scenario", "no-such"]) == 2
+    assert "has no scenario 'no-such'; its scenarios: " in capsys.readouterr().out
+
+
+def test_list_for_instructors_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--instructor"]) == 0
+    assert "   solution: tutorials/exercises/solutions/07_runpy.py" in capsys.readouterr().out
+    assert main(["list", "--instructor", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["exercises"]
+    assert rows[0]["solution"] == "tutorials/exercises/solutions/01_find_spec.py"

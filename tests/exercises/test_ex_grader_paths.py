@@ -78,7 +78,7 @@ def test_grading_from_another_thread_runs_without_a_time_limit() -> None:
         check(exercise(6), exercise(6).solution_path(), conformance=False)))
     worker.start()
     worker.join(120)
-    assert len(reports) == 1 and reports[0].ok, reports and reports[0].render()
+    assert len(reports) == 1 and reports[0].clean and not reports[0].ok, reports and reports[0].render()
 
 
 def test_a_checkout_without_the_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,7 +173,7 @@ def test_a_long_report_lists_eleven_others_then_counts() -> None:
     data = report.as_dict()
     assert data["ok"] is False and len(data["failures"]) == 15 and data["passed"] == ["load"]
     assert data["failures"][0] == {"kind": "scenario", "title": "scenario 0", "behaviours": [],
-                                   "expected": "", "actual": "", "detail": []}
+                                   "expected": "", "actual": "", "detail": [], "scenario": ""}
 
 
 def test_quotes_for_every_kind_of_catalogue_entry(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,13 +181,13 @@ def test_quotes_for_every_kind_of_catalogue_entry(monkeypatch: pytest.MonkeyPatc
     entries = {
         "A-1": {"summary": "anchored", "doc": {"anchors": ["D3.13 runpy", {"doc": "D3.12", "anchor": "x"},
                                                         {"doc": "D3.13", "anchor": "y", "phrase": "never"}]}},
-        "A-2": {"title": "since", "documented": True, "doc": {"since": "3.4"}},
+        "A-2": {"title": "since", "documented": True, "doc": {"versions": "2.7, 3.4+"}},
         "A-3": {"summary": "documented", "documented": True},
         "A-4": {"summary": "observed"},
     }
     monkeypatch.setattr(feedback, "_catalogue", lambda: entries)
     assert quote("A-1") == 'A-1: anchored (docs: D3.12 x; D3.13 y: "never")'
-    assert quote("A-2") == "A-2: since (documented since Python 3.4)"
+    assert quote("A-2") == "A-2: since (documented for Python 2.7, 3.4+)"
     assert quote("A-3") == "A-3: documented (documented)"
     assert quote("A-4") == "A-4: observed (not documented: observed CPython behaviour)"
     entries["A-5"] = {"summary": "plain", "doc": {"anchors": ["D2.7 runpy"]}}
@@ -272,6 +272,91 @@ def test_an_argv_that_contains_itself_is_reported_not_raised(tmp_path: Path) -> 
     assert {f.kind for f in report.failures} == {"scenario"}
 
 
+# -- the rarer paths of this issue's additions -----------------------------------------------------
+
+
+def test_printed_difference_names_the_key_or_nothing() -> None:
+    from runpy_ref.exercises.grader import _printed_difference
+
+    assert _printed_difference("x {'argv': ['a'], 'path0': 'p'}", "x {'argv': ['a'], 'path0': 'q'}") == \
+        "globals.seen.path0"
+    assert _printed_difference("{'argv': ['a']}", "{'argv': ['a']}") == ""
+    assert _printed_difference(1, "x") == ""
+
+
+def test_replay_of_a_starter_a_broken_file_and_a_printing_scenario(tmp_path: Path) -> None:
+    from runpy_ref.exercises.grader import replay
+
+    text, status = replay(exercise(5), exercise(5).starter_path(), "rm-top")
+    assert status == 1 and "yours:     raised NotImplementedError: exercise 5: exec_code is not written" in text
+    broken = tmp_path / "05_exec.py"
+    broken.write_text("def exec_code(:\n", encoding="utf-8")
+    text, status = replay(exercise(5), broken, "rm-top")
+    assert status == 1 and "does not compile" in text
+    noisy = tmp_path / "05_noisy.py"
+    noisy.write_text(exercise(5).solution_path().read_text(encoding="utf-8").replace(
+        "    emit(ExecStarted(", "    import sys\n    print('from the stage', file=sys.stderr)\n"
+        "    emit(ExecStarted(", 1), encoding="utf-8")
+    text, status = replay(exercise(5), noisy, "rm-top")
+    assert "what the program printed (your run):\n  top ran as top" in text
+    assert "standard error (your run):\n  from the stage" in text
+    assert status == 0 and text.rstrip().endswith("the scenario agrees with the reference")
+
+
+def test_the_suite_falls_back_to_the_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Another checkout's suite already imported, or a harness that cannot be imported: not this process's."""
+    import types
+
+    saved = {n: m for n, m in sys.modules.items() if n == "conformance" or n.startswith("conformance.")}
+    try:
+        for name in saved:
+            del sys.modules[name]
+        other = types.ModuleType("conformance")
+        other.__file__ = str(tmp_path / "elsewhere" / "conformance" / "__init__.py")
+        sys.modules["conformance"] = other
+        assert suite._in_process() is None
+        del sys.modules["conformance"]
+        fake = tmp_path / "checkout"
+        (fake / "conformance" / "harness").mkdir(parents=True)
+        (fake / "conformance" / "__init__.py").write_text("", encoding="utf-8")
+        (fake / "conformance" / "harness" / "__init__.py").write_text("", encoding="utf-8")
+        (fake / "conformance" / "harness" / "runner.py").write_text("", encoding="utf-8")
+        (fake / "conformance" / "harness" / "cases.py").write_text("raise ImportError('broken')\n",
+                                                                    encoding="utf-8")
+        monkeypatch.setattr(suite, "project_root", lambda: fake)
+        assert suite._in_process() is None
+        assert str(fake) not in sys.path
+    finally:
+        for name in [n for n in sys.modules if n == "conformance" or n.startswith("conformance.")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def test_an_interpreter_the_harness_cannot_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    harness = suite._in_process()
+    assert harness is not None
+    monkeypatch.setattr(harness.impls, "query", lambda exe: None)
+    with pytest.raises(suite.SuiteError, match="cannot run"):
+        suite._run_in_process(harness, [suite.STUDENT], tmp_path, ["rm-basic"], 10.0)
+
+
+def test_progress_and_hints_survive_odd_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from runpy_ref.exercises import hints, progress
+    from runpy_ref.exercises.feedback import Report
+
+    assert progress.fingerprint(tmp_path / "missing.py") == ""
+    monkeypatch.setenv("RUNPY_REF_TUTORIALS", str(tmp_path))
+    work = tmp_path / "exercises" / "work"
+    work.mkdir(parents=True)
+    (work / ".progress.json").mkdir()  # neither readable nor writable as a file
+    progress.record(3, tmp_path / "x.py", Report(3, "t", "x.py"))
+    assert progress.load() == {}
+    (work / ".hints-seen.json").write_text('{"2": 2}', encoding="utf-8")  # the first format: a level
+    assert hints.seen_levels(2) == {1, 2}
+    (work / ".hints-seen.json").write_text('{"2": "x"}', encoding="utf-8")
+    assert hints.seen_levels(2) == set()
+
+
 @pytest.mark.parametrize("number, body, method", [
     (4, "    saved = change.apply()\n    return Applied(change, saved)\n", "apply"),
     (6, "    def undo():\n        return change.undo(applied.saved)\n    undo()\n", "undo"),
@@ -297,4 +382,4 @@ def test_only_the_methods_count_not_a_name_that_looks_like_them(tmp_path: Path) 
     assert source.count(start) == 1
     path.write_text(source.replace(start, '    undo = apply = "mine"  # local names, not the methods\n' + start),
                     encoding="utf-8")
-    assert check(exercise(4), path, conformance=False).ok
+    assert check(exercise(4), path, conformance=False).clean

@@ -1,14 +1,19 @@
 """Exercise 7: runpy, the whole of it - ``run_module``, ``run_path`` and ``python -m``.
 
-Write a complete, standalone ``runpy``: no ``runpy_ref`` imports, only the
-import system (``importlib``, ``pkgutil``) and ``sys``.  The grader runs the
-conformance suite against this file exactly as it would against any other
-implementation of runpy, and compares it with CPython's documented behaviour.
+Write a complete ``runpy`` in CPython's shape: the import system
+(``importlib``, ``pkgutil``) and ``sys`` do the work, and one import from
+runpy_ref, the exercise kit, lets the module tell its story.  The grader runs
+the conformance suite against this file exactly as it would against any
+other implementation of runpy.
 
 The six stages you wrote in exercises 1-6 are all here, as plain code:
 find_spec and pick_main in ``_get_module_details``, build_globals in
 ``_run_code``, alter_sys and restore in ``_TempModule`` / ``_ModifiedArgv0``
 (and ``run_path``'s ``sys.path`` handling), exec at the end of ``_run_code``.
+Each stage reports its decisions with ``emit(...)``, the same records as in
+exercises 1-6: the grader compares your story with the reference's, stage by
+stage (a copy of CPython's runpy.py does the work, but tells nothing, and
+fails).
 
 Check your work with ``python -m runpy_ref.exercises check 7``.
 """
@@ -23,9 +28,45 @@ from pkgutil import get_importer, read_code
 from types import ModuleType
 from typing import Any
 
+from runpy_ref.exercises.kit import (
+    AlreadyImported,
+    ExecFinished,
+    ExecStarted,
+    GlobalsPlan,
+    InsertPath,
+    MainChoice,
+    PackageRedirect,
+    ParentImported,
+    PathChoice,
+    SetArgv0,
+    SetModule,
+    SpecFound,
+    SysChanged,
+    SysRestored,
+    emit,
+    namespace_kind,
+    read_target,
+    target_name,
+)
+
 __all__ = ["run_module", "run_path"]
 
 _NOTHING = object()  # "there was no such entry" (None can be a real value)
+
+
+def _changed(change: Any, before: Any) -> None:
+    """Tell the alter_sys part of the story: ``change`` was just made [exercise 4]."""
+    emit(SysChanged(target_name(change), change.action(), before, read_target(change), change.lasting,
+                    change.ids))
+
+
+def _restored(change: Any, before: Any, action: str = "set") -> None:
+    """Tell the restore part of the story: ``change`` was just undone, by ``action`` [exercise 6].
+
+    ``action`` is how: ``"set"`` (the old value is back), ``"removed"`` (an
+    entry that was not there before is gone) or ``"already gone"``.
+    """
+    emit(SysRestored(target_name(change), action, before, read_target(change), change.ids))
 
 
 class _Error(Exception):
@@ -46,20 +87,31 @@ class _TempModule:
 
     def __enter__(self) -> _TempModule:
         # TODO-BEGIN
-        # TODO: Remember the current sys.modules entry (or _NOTHING), then install self.module.
+        # TODO: Remember the current sys.modules entry (or _NOTHING), then install self.module;
+        # TODO: tell it: change = SetModule(name, module), before = read_target(change) first,
+        # TODO: _changed(change, before) after.
+        change = SetModule(self.mod_name, self.module)
+        before = read_target(change)
         self._saved = sys.modules.get(self.mod_name, _NOTHING)
         sys.modules[self.mod_name] = self.module
+        _changed(change, before)
         return self
         # TODO-END
 
     def __exit__(self, *exc_info: Any) -> None:
         # TODO-BEGIN
-        # TODO: Put the remembered entry back, or remove the entry if there was none.
+        # TODO: Put the remembered entry back, or remove the entry if there was none;
+        # TODO: tell it with _restored(SetModule(name, module), before).
+        change = SetModule(self.mod_name, self.module)
+        before = read_target(change)
         if self._saved is _NOTHING:
             sys.modules.pop(self.mod_name, None)
+            action = "removed"
         else:
             sys.modules[self.mod_name] = self._saved
+            action = "set"
         self._saved = _NOTHING
+        _restored(change, before, action)
         # TODO-END
 
 
@@ -76,15 +128,21 @@ class _ModifiedArgv0:
         # TODO: then save sys.argv[0] and set it to self.value.
         if self._saved is not _NOTHING:
             raise RuntimeError("Already preserving saved value")
+        change = SetArgv0(self.value)
+        before = read_target(change)
         self._saved = sys.argv[0]
         sys.argv[0] = self.value
+        _changed(change, before)
         # TODO-END
 
     def __exit__(self, *exc_info: Any) -> None:
         # TODO-BEGIN
-        # TODO: Put the saved value back into sys.argv[0].
+        # TODO: Put the saved value back into sys.argv[0], and tell it (SetArgv0, _restored).
+        change = SetArgv0(self.value)
+        before = read_target(change)
         sys.argv[0] = self._saved
         self._saved = _NOTHING
+        _restored(change, before)
         # TODO-END
 
 
@@ -105,11 +163,15 @@ def _run_code(
     and ``__package__`` is ``pkg_name`` or else ``spec.parent``; without a
     spec, ``__file__`` is ``script_name`` and the others are None (and
     ``__package__`` is ``pkg_name``).
+
+    The story: ``emit(GlobalsPlan(...))`` as in exercise 3, then
+    ``ExecStarted(mod_name, namespace_kind(run_globals, mod_name))`` and an
+    ``ExecFinished`` as in exercise 5.
     """
     # TODO-BEGIN
     # TODO: 1. run_globals.update(init_globals) when init_globals is given (never modify init_globals).
-    # TODO: 2. Compute and set the seven specials (they override init_globals).
-    # TODO: 3. exec(code, run_globals) and return run_globals.
+    # TODO: 2. Compute the seven specials, emit the GlobalsPlan, set them (they override init_globals).
+    # TODO: 3. exec(code, run_globals) between ExecStarted and ExecFinished (exercise 5); return run_globals.
     if init_globals is not None:
         run_globals.update(init_globals)
     if mod_spec is None:
@@ -118,16 +180,29 @@ def _run_code(
         loader, fname, cached = mod_spec.loader, mod_spec.origin, mod_spec.cached
         if pkg_name is None:
             pkg_name = mod_spec.parent
-    run_globals.update(
-        __name__=mod_name,
-        __file__=fname,
-        __cached__=cached,
-        __doc__=None,
-        __loader__=loader,
-        __package__=pkg_name,
-        __spec__=mod_spec,
-    )
-    exec(code, run_globals)
+    specials = {
+        "__name__": mod_name,
+        "__file__": fname,
+        "__cached__": cached,
+        "__doc__": None,
+        "__loader__": loader,
+        "__package__": pkg_name,
+        "__spec__": mod_spec,
+    }
+    given = tuple(init_globals or ())
+    emit(GlobalsPlan(tuple(specials.items()), tuple(k for k in given if k not in specials),
+                     tuple(k for k in given if k in specials), ()))
+    run_globals.update(specials)
+    emit(ExecStarted(mod_name, namespace_kind(run_globals, mod_name)))
+    try:
+        exec(code, run_globals)
+    except SystemExit as exc:
+        emit(ExecFinished(mod_name, "exit", "SystemExit", exc.code))
+        raise
+    except BaseException as exc:
+        emit(ExecFinished(mod_name, "raised", type(exc).__name__))
+        raise
+    emit(ExecFinished(mod_name, "returned"))
     return run_globals
     # TODO-END
 
@@ -167,6 +242,11 @@ def _get_module_details(mod_name: str, error: type[Exception] = ImportError) -> 
     ERR-03, ERR-07]; "No module named NAME" [ERR-01]; a package runs its
     ``__main__`` [RM-06, RM-22, ERR-04]; a namespace package, or a loader
     without code, is refused [ERR-08, ERR-09].  Raise ``error``, not ImportError.
+
+    The story, as in exercises 1 and 2: ``ParentImported`` once the parent
+    is in, ``AlreadyImported`` before the warning, ``SpecFound``,
+    ``PackageRedirect`` before looking for ``NAME.__main__``, and
+    ``MainChoice(name, spec, "loader.get_code()", code)`` at the end.
     """
     # TODO-BEGIN
     # TODO: Exercise 1 (find the spec) then exercise 2 (pick the code); a package calls this function
@@ -180,14 +260,16 @@ def _get_module_details(mod_name: str, error: type[Exception] = ImportError) -> 
         except ImportError as exc:
             if exc.name is None or (exc.name != pkg_name and not pkg_name.startswith(exc.name + ".")):
                 raise  # raised inside an existing parent: its own error, unchanged
+        else:
+            emit(ParentImported(pkg_name, mod_name))
         existing = sys.modules.get(mod_name)
         if existing is not None and not hasattr(existing, "__path__"):
             from warnings import warn
 
-            warn(RuntimeWarning(  # noqa: B028 - stacklevel 1, as CPython's runpy
-                f"{mod_name!r} found in sys.modules after import of package {pkg_name!r}, "
-                f"but prior to execution of {mod_name!r}; this may result in unpredictable behaviour"
-            ))
+            message = (f"{mod_name!r} found in sys.modules after import of package {pkg_name!r}, "
+                       f"but prior to execution of {mod_name!r}; this may result in unpredictable behaviour")
+            emit(AlreadyImported(mod_name, pkg_name, message))
+            warn(RuntimeWarning(message))  # noqa: B028 - stacklevel 1, as CPython's runpy
     try:
         spec = importlib.util.find_spec(mod_name)
     except (ImportError, AttributeError, TypeError, ValueError) as exc:
@@ -197,9 +279,11 @@ def _get_module_details(mod_name: str, error: type[Exception] = ImportError) -> 
         raise error(message) from exc
     if spec is None:
         raise error("No module named %s" % mod_name)
+    emit(SpecFound(mod_name, spec))
     if spec.submodule_search_locations is not None:
         if mod_name == "__main__" or mod_name.endswith(".__main__"):
             raise error("Cannot use package as __main__ module")
+        emit(PackageRedirect(mod_name, mod_name + ".__main__"))
         try:
             return _get_module_details(mod_name + ".__main__", error)
         except error as exc:
@@ -215,6 +299,7 @@ def _get_module_details(mod_name: str, error: type[Exception] = ImportError) -> 
         raise error(format(exc)) from exc
     if code is None:
         raise error(f"No code object available for {mod_name}")
+    emit(MainChoice(mod_name, spec, "loader.get_code()", code))
     return mod_name, spec, code
     # TODO-END
 
@@ -229,8 +314,12 @@ def _get_main_module_details(error: type[Exception] = ImportError) -> tuple[str,
     """
     # TODO-BEGIN
     # TODO: Take sys.modules["__main__"] out, call _get_module_details("__main__") (with ImportError),
-    # TODO: reword the error, and put the module back in a finally: block.
+    # TODO: reword the error, and put the module back in a finally: block.  Tell both moves:
+    # TODO: change = SetModule("__main__", None) (None: taken out), _changed / _restored.
+    change = SetModule("__main__", None)
+    before = read_target(change)
     saved_main = sys.modules.pop("__main__")
+    _changed(change, before)
     try:
         return _get_module_details("__main__")
     except ImportError as exc:
@@ -238,7 +327,9 @@ def _get_main_module_details(error: type[Exception] = ImportError) -> tuple[str,
             raise error("can't find '__main__' module in %r" % (sys.path[0],)) from exc
         raise
     finally:
+        before = read_target(change)
         sys.modules["__main__"] = saved_main
+        _restored(change, before)
     # TODO-END
 
 
@@ -264,7 +355,10 @@ def _run_module_as_main(mod_name: str, alter_argv: bool = True) -> dict[str, Any
         sys.exit(f"{sys.executable}: {exc}")
     main_globals = sys.modules["__main__"].__dict__
     if alter_argv:
+        change = SetArgv0(spec.origin, lasting=True)
+        before = read_target(change)
         sys.argv[0] = spec.origin
+        _changed(change, before)
     return _run_code(code, main_globals, None, "__main__", spec)
     # TODO-END
 
@@ -307,9 +401,13 @@ def _get_code_from_file(*args: Any) -> Any:
     path = os.path.abspath(os.fsdecode(fname))
     with io.open_code(path) as stream:
         code = read_code(stream)
+    source = "bytecode file"
     if code is None:
+        source = "source file"
         with io.open_code(path) as stream:
             code = compile(stream.read(), fname, "exec")
+    emit(PathChoice(fname, "file", None, code))
+    emit(MainChoice(fname, None, source, code))
     return code if sys.version_info >= (3, 13) else (code, fname)
     # TODO-END
 
@@ -351,14 +449,21 @@ def run_path(
             _get_code_from_file(run_name, path_name)[0]
         )
         return _run_module_code(code, init_globals, run_name, pkg_name=pkg_name, script_name=path_name)
+    emit(PathChoice(path_name, "sys.path entry", type(importer).__qualname__, None))
+    entry = InsertPath(path_name)
+    before = read_target(entry)
     sys.path.insert(0, path_name)
+    _changed(entry, before)
     try:
         _, spec, code = _get_main_module_details()
         with _TempModule(run_name) as temp, _ModifiedArgv0(path_name):
             return _run_code(code, temp.module.__dict__, init_globals, run_name, spec, pkg_name).copy()
     finally:
+        before = read_target(entry)
         try:
             sys.path.remove(path_name)
+            action = "removed"
         except ValueError:
-            pass
+            action = "already gone"
+        _restored(entry, before, action)
     # TODO-END

@@ -38,25 +38,24 @@ def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> Spe
     ``error`` is ``ImportError`` for ``run_module`` and a private class for
     ``python -m`` (which prints one line instead of a traceback), so every
     refusal below is ``raise failure(error, message, stage="find_spec",
-    ids=(...))``: ``failure`` makes ``error(message)`` and records the
-    refusal in the trace where it happens, with the catalogue IDs that call
-    for it.  Exceptions raised by a parent package's own code are *not*
-    runpy's refusals: record them with ``report_failure(exc,
-    stage="find_spec", ids=("RM-25", "CLI-18"))`` and let them through
-    unchanged.
+    ids=...)``: ``failure`` builds ``error(message)`` and tells the trace that
+    find_spec stops here.  Exceptions raised by a parent package's own code
+    are *not* runpy's refusals: tell the trace with ``report_failure(exc,
+    stage="find_spec", ids=("RM-25", "CLI-18"))`` and let them through with a
+    bare ``raise``.
 
     The behaviours to reproduce (catalogue IDs in brackets):
 
     * a name starting with ``.`` is refused: "Relative module names not supported" [RM-05, ERR-06]
     * the parent package ``a.b`` of ``a.b.c`` is imported first; a *missing*
       parent is left for the lookup to report, any other error in the
-      parent's ``__init__`` propagates unchanged [RM-03, RM-25, CLI-18]
+      parent's ``__init__`` propagates unchanged [RM-03, RM-25]
     * if the module is already in ``sys.modules`` after the parent import
       (and is not a package), warn with a RuntimeWarning [RM-24]
     * ``importlib.util.find_spec`` failures (ImportError, AttributeError,
       TypeError, ValueError) become ``error`` with the message of
       ``profile.spec_error_template``, plus a hint when the name ends in
-      ``.py`` [ERR-02, ERR-03, ERR-07]
+      ``.py`` [ERR-02, ERR-03; the hint: ERR-07]
     * no spec at all: "No module named NAME" (no quotes) [ERR-01]
 
     Record each step with ``emit(...)``: ``ParentImported(package, module)``
@@ -64,15 +63,15 @@ def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> Spe
     message)`` before warning, and finally ``return emit(SpecFound(mod_name, spec))``.
     """
     # TODO: 1. Refuse a relative name (one starting with "."):
-    # TODO:    raise failure(error, "Relative module names not supported", stage="find_spec", ids=("RM-05", "ERR-06")).
+    # TODO:    raise failure(error, "Relative module names not supported", stage="find_spec", ids=...).
     # TODO: 2. If the name has a parent package (mod_name.rpartition(".")[0]), __import__ it.
     # TODO:    An ImportError that is about the parent (or one of *its* parents) being missing is
-    # TODO:    swallowed; any other exception is reported (report_failure, ids RM-25 and CLI-18) and
-    # TODO:    propagates as it is.  After a successful import, emit(ParentImported(pkg_name, mod_name)).
+    # TODO:    swallowed; any other exception is reported (report_failure) and propagates as it is.
+    # TODO:    After a successful import,
+    # TODO:    emit(ParentImported(pkg_name, mod_name)).
     # TODO: 3. Still for a submodule: if sys.modules already holds mod_name and it is not a package,
     # TODO:    emit(AlreadyImported(...)) and warnings.warn(RuntimeWarning(message)).
-    # TODO: 4. spec = importlib.util.find_spec(mod_name), translating its failures into
-    # TODO:    failure(error, message, ...) with ids ("ERR-02", "ERR-03").
-    # TODO: 5. No spec: failure(error, "No module named %s" % mod_name, ...) with ids ("ERR-01",).
+    # TODO: 4. spec = importlib.util.find_spec(mod_name), translating its failures into error(...).
+    # TODO: 5. No spec: error("No module named %s" % mod_name).
     # TODO:    Otherwise return emit(SpecFound(mod_name, spec)).
     raise NotImplementedError("exercise 1: find_spec is not written yet")

@@ -43,25 +43,25 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
       "; 'pkg' is a package and cannot be directly executed" if that
       lookup fails [ERR-04]).  A package named ``__main__`` or
       ``pkg.__main__`` cannot redirect to itself: "Cannot use package as
-      __main__ module" [RM-22, ERR-05].
+      __main__ module" [RM-22].
     * A module without a loader is a namespace package: "'NAME' is a
       namespace package and cannot be executed" [ERR-09].
     * Otherwise ask the loader for the code (``loader.get_code(name)``); an
-      ImportError from it becomes ``error`` with the same text [ERR-08]; any
-      other exception (a SyntaxError in the module, say) is the module's
-      own: report it and let it through unchanged [G-16]; ``None`` means
+      ImportError from it becomes ``error`` with the same text; ``None`` means
       "No code object available for NAME" [ERR-08, RM-26].
 
     Every refusal is ``raise failure(error, message, stage="pick_main",
-    ids=(...))``, which records it in the trace with the IDs in brackets
-    above; ``report_failure(exc, stage="pick_main", ids=("G-16",))``
-    records an exception you let through.
+    ids=...)`` with the IDs in brackets above (RM-22 with ERR-05; ERR-08 with
+    RM-26 for "No code object"), so that the trace says pick_main stopped.
+    Any other exception from ``get_code`` (a SyntaxError in the module) is
+    the module's own: ``report_failure(exc, stage="pick_main",
+    ids=("G-16",))``, then a bare ``raise``.
+
     Finish with ``return emit(MainChoice(name, spec, "loader.get_code()", code))``.
     """
     # TODO: 1. If found.is_package: refuse a package named "__main__" or "*.__main__" (RM-22),
     # TODO:    else return emit(PackageRedirect(name, name + ".__main__")).
-    # TODO: 2. Otherwise: no loader -> namespace package error; get the code (ImportError -> error,
-    # TODO:    anything else reported and re-raised); None -> error.  Refuse with raise failure(error, ...).
+    # TODO: 2. Otherwise: no loader -> namespace package error; get the code; None -> error.
     raise NotImplementedError("exercise 2: pick_main is not written yet")
 
 

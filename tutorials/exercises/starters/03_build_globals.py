@@ -43,10 +43,11 @@ def build_globals(
     spec itself - the spec of the module that really runs, *whatever the
     run_name* - and ``__package__`` is ``pkg_name`` if given, else
     ``spec.parent`` [RM-11].  Without a spec (``run_path`` of a plain file)
-    ``__file__`` is ``script_name``, ``__cached__`` and ``__spec__`` are
-    None [RP-13, RP-14], ``__loader__`` is ``loader`` (None for
-    ``run_path``; only ``python FILE`` passes the loader the interpreter
-    names) and ``__package__`` is ``pkg_name``.
+    ``__file__`` is ``script_name`` and ``__loader__``, ``__cached__`` and
+    ``__spec__`` are None [RP-13, RP-14]; ``__package__`` is ``pkg_name``.
+    (``loader`` is given only for a script the interpreter runs itself,
+    ``python FILE``, which names its own loader where ``run_path`` has
+    ``None``: without a spec, ``__loader__`` is ``loader``.)
     Always: ``__name__`` is ``run_name`` [RM-08] and ``__doc__`` is None [G-13].
 
     Build ``GlobalsPlan(specials=..., kept=..., overridden=..., ids=...)``:
@@ -59,8 +60,8 @@ def build_globals(
 
     and ``return emit(plan)``.
     """
-    # TODO: 1. Work out loader, __file__ and __cached__ (from the spec, or from the loader argument
-    # TODO:    and script_name when spec is None),
+    # TODO: 1. Work out loader, __file__ and __cached__ (from the spec, or from script_name
+    # TODO:    when spec is None),
     # TODO:    and the package name (pkg_name, or spec.parent when there is a spec and pkg_name is None).
     # TODO: 2. Put the seven values in a dict keyed by special name; order them by profile.specials.
     # TODO: 3. Split the init_globals keys into kept / overridden, choose the ids, and emit the plan.

@@ -21,12 +21,6 @@ Contract (from ``runpy_ref/stages/alter_sys.py``)::
 Return ``Applied(change, saved)``: ``saved`` is whatever ``restore`` (exercise 6)
 needs to put things back; use ``MISSING`` for "there was no entry".
 
-A change describes itself for the trace: ``change.target()`` (``"sys.argv[0]"``,
-``"sys.modules['pkg']"``, ...), ``change.action()`` (``"set"``, ``"inserted"``
-or ``"removed"``) and ``change.read()`` (the value there now, ``ABSENT`` for
-no entry).  Making the change is your part: the reference changes'
-``apply()`` and ``undo()`` are what you are writing, so do not call them.
-
 Check your work with ``python -m runpy_ref.exercises check 4``.
 """
 
@@ -44,6 +38,8 @@ from runpy_ref.exercises.kit import (
     SetModule,
     SysChanged,
     emit,
+    read_target,
+    target_name,
     tracing_on,
 )
 
@@ -54,7 +50,7 @@ def alter_sys(change: Any) -> Applied:
     Change the objects *in place* (``sys.argv[:] = ...``), never rebind
     ``sys.argv`` or ``sys.path``: other code holds references to those lists.
     """
-    before = change.read() if tracing_on() else None
+    before = read_target(change) if tracing_on() else None
     saved: Any = MISSING  # what restore will need; MISSING: "there was no entry"
     # TODO: One branch per kind of change (isinstance(change, SetArgv0), ...):
     # TODO:   SetArgv0    - save sys.argv[0], then set it to change.value
@@ -64,6 +60,7 @@ def alter_sys(change: Any) -> Applied:
     # TODO:   InsertPath  - replace_first (and sys.path not empty): save and overwrite sys.path[0];
     # TODO:                 otherwise save MISSING and insert change.entry at position 0
     raise NotImplementedError("exercise 4: alter_sys is not written yet")
-    if tracing_on():
-        emit(SysChanged(change.target(), change.action(), before, change.read(), change.lasting, change.ids))
+    if tracing_on():  # the trace says how: "inserted" for a new sys.path entry, "removed" for an entry taken out
+        emit(SysChanged(target_name(change), change.action(), before, read_target(change), change.lasting,
+                        change.ids))
     return Applied(change, saved)

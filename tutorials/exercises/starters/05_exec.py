@@ -25,8 +25,7 @@ def exec_code(code: Any, namespace: dict[str, Any], *, name: Any) -> ExecFinishe
     The namespace is already filled (``init_globals``, then the specials):
     the code runs *in* it, so what the code defines ends up there [RM-02].
     Before running, ``emit(ExecStarted(name, namespace_kind(namespace, name)))``:
-    ``namespace_kind`` says, for the trace, whose namespace it is (the real
-    ``__main__`` module's, a temporary module's, or a plain dict).
+    the kit's ``namespace_kind`` says in words what the namespace is.
 
     How the run ends is part of the story, and the exception itself must
     reach the caller *unchanged* - same object, same traceback [ERR-12, G-16]:

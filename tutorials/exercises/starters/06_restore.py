@@ -15,13 +15,6 @@ Contract (from ``runpy_ref/stages/restore.py``)::
 calls ``restore`` from a ``finally:`` block, in reverse order of the changes,
 after a normal end *and* after an exception [RM-17, RM-18, RP-19].
 
-The trace says what the undoing did, as ``action``: ``"set"`` (an old value
-put back), ``"removed"`` (an entry the change added taken out) or
-``"already gone"`` (the code removed it itself: nothing to undo).
-``change.target()`` names what changed and ``change.read()`` reads it (``ABSENT``
-for no entry); ``change.undo()`` is the reference's answer to this exercise, so
-do not call it.
-
 Check your work with ``python -m runpy_ref.exercises check 6``.
 """
 
@@ -38,6 +31,8 @@ from runpy_ref.exercises.kit import (
     SetModule,
     SysRestored,
     emit,
+    read_target,
+    target_name,
     tracing_on,
 )
 
@@ -45,24 +40,22 @@ from runpy_ref.exercises.kit import (
 def restore(applied: Applied) -> SysRestored:
     """Put back what ``applied.change`` replaced, in place.
 
-    * ``SetArgv0``: ``sys.argv[0]`` gets the saved value back ("set").
-    * ``ReplaceArgv``: the *contents* of ``sys.argv`` become the saved list again ("set").
-    * ``SetModule``: put the saved module back ("set"); if there was none
-      (``MISSING``), remove the entry ("removed") - if the code already
-      removed it, that is fine too.  ``run_name='__main__'`` replaces the
-      real ``__main__``, which must come back [RM-19].
-    * ``InsertPath``: an overwritten ``sys.path[0]`` gets its old value
-      ("set"); an inserted entry is removed with ``sys.path.remove`` (the
-      first equal entry, "removed"), and if the code removed it already
-      there is nothing to do ("already gone") [RP-07].
+    * ``SetArgv0``: ``sys.argv[0]`` gets the saved value back.
+    * ``ReplaceArgv``: the *contents* of ``sys.argv`` become the saved list again.
+    * ``SetModule``: put the saved module back; if there was none (``MISSING``),
+      remove the entry (the reference ignores an entry the code removed itself; CPython
+      raises KeyError there, see lesson 7).
+      ``run_name='__main__'`` replaces the real ``__main__``, which must come back [RM-19].
+    * ``InsertPath``: an overwritten ``sys.path[0]`` gets its old value; an
+      inserted entry is removed with ``sys.path.remove`` (the first equal
+      entry), and if the code removed it already there is nothing to do [RP-07].
     """
     change = applied.change
-    before = change.read() if tracing_on() else None
-    action = "set"  # what the undoing did, for the trace: "set", "removed" or "already gone"
-    # TODO: One branch per kind of change, putting back applied.saved and setting action to what
-    # TODO: was done ("set", "removed" or "already gone"); see the docstring.
+    before = read_target(change) if tracing_on() else None
+    action = "set"  # how it was undone, for the trace: "set", "removed" or "already gone"
+    # TODO: One branch per kind of change, putting back applied.saved; see the docstring.
     # TODO: Hint: sys.modules.pop(name, None) removes an entry that may already be gone;
     # TODO: catch the ValueError of sys.path.remove.
     raise NotImplementedError("exercise 6: restore is not written yet")
-    after = change.read() if tracing_on() else None
-    return emit(SysRestored(change.target(), action, before, after, change.ids))
+    after = read_target(change) if tracing_on() else None
+    return emit(SysRestored(target_name(change), action, before, after, change.ids))

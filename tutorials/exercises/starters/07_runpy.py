@@ -5,15 +5,20 @@
 # ruff: noqa: F401 - the imports are the tools you will need
 """Exercise 7: runpy, the whole of it - ``run_module``, ``run_path`` and ``python -m``.
 
-Write a complete, standalone ``runpy``: no ``runpy_ref`` imports, only the
-import system (``importlib``, ``pkgutil``) and ``sys``.  The grader runs the
-conformance suite against this file exactly as it would against any other
-implementation of runpy, and compares it with CPython's documented behaviour.
+Write a complete ``runpy`` in CPython's shape: the import system
+(``importlib``, ``pkgutil``) and ``sys`` do the work, and one import from
+runpy_ref, the exercise kit, lets the module tell its story.  The grader runs
+the conformance suite against this file exactly as it would against any
+other implementation of runpy.
 
 The six stages you wrote in exercises 1-6 are all here, as plain code:
 find_spec and pick_main in ``_get_module_details``, build_globals in
 ``_run_code``, alter_sys and restore in ``_TempModule`` / ``_ModifiedArgv0``
 (and ``run_path``'s ``sys.path`` handling), exec at the end of ``_run_code``.
+Each stage reports its decisions with ``emit(...)``, the same records as in
+exercises 1-6: the grader compares your story with the reference's, stage by
+stage (a copy of CPython's runpy.py does the work, but tells nothing, and
+fails).
 
 Check your work with ``python -m runpy_ref.exercises check 7``.
 """
@@ -28,9 +33,45 @@ from pkgutil import get_importer, read_code
 from types import ModuleType
 from typing import Any
 
+from runpy_ref.exercises.kit import (
+    AlreadyImported,
+    ExecFinished,
+    ExecStarted,
+    GlobalsPlan,
+    InsertPath,
+    MainChoice,
+    PackageRedirect,
+    ParentImported,
+    PathChoice,
+    SetArgv0,
+    SetModule,
+    SpecFound,
+    SysChanged,
+    SysRestored,
+    emit,
+    namespace_kind,
+    read_target,
+    target_name,
+)
+
 __all__ = ["run_module", "run_path"]
 
 _NOTHING = object()  # "there was no such entry" (None can be a real value)
+
+
+def _changed(change: Any, before: Any) -> None:
+    """Tell the alter_sys part of the story: ``change`` was just made [exercise 4]."""
+    emit(SysChanged(target_name(change), change.action(), before, read_target(change), change.lasting,
+                    change.ids))
+
+
+def _restored(change: Any, before: Any, action: str = "set") -> None:
+    """Tell the restore part of the story: ``change`` was just undone, by ``action`` [exercise 6].
+
+    ``action`` is how: ``"set"`` (the old value is back), ``"removed"`` (an
+    entry that was not there before is gone) or ``"already gone"``.
+    """
+    emit(SysRestored(target_name(change), action, before, read_target(change), change.ids))
 
 
 class _Error(Exception):
@@ -50,11 +91,14 @@ class _TempModule:
         self._saved: Any = _NOTHING
 
     def __enter__(self) -> _TempModule:
-        # TODO: Remember the current sys.modules entry (or _NOTHING), then install self.module.
+        # TODO: Remember the current sys.modules entry (or _NOTHING), then install self.module;
+        # TODO: tell it: change = SetModule(name, module), before = read_target(change) first,
+        # TODO: _changed(change, before) after.
         raise NotImplementedError("exercise 7: _TempModule.__enter__ is not written yet")
 
     def __exit__(self, *exc_info: Any) -> None:
-        # TODO: Put the remembered entry back, or remove the entry if there was none.
+        # TODO: Put the remembered entry back, or remove the entry if there was none;
+        # TODO: tell it with _restored(SetModule(name, module), before).
         raise NotImplementedError("exercise 7: _TempModule.__exit__ is not written yet")
 
 
@@ -71,7 +115,7 @@ class _ModifiedArgv0:
         raise NotImplementedError("exercise 7: _ModifiedArgv0.__enter__ is not written yet")
 
     def __exit__(self, *exc_info: Any) -> None:
-        # TODO: Put the saved value back into sys.argv[0].
+        # TODO: Put the saved value back into sys.argv[0], and tell it (SetArgv0, _restored).
         raise NotImplementedError("exercise 7: _ModifiedArgv0.__exit__ is not written yet")
 
 
@@ -92,10 +136,14 @@ def _run_code(
     and ``__package__`` is ``pkg_name`` or else ``spec.parent``; without a
     spec, ``__file__`` is ``script_name`` and the others are None (and
     ``__package__`` is ``pkg_name``).
+
+    The story: ``emit(GlobalsPlan(...))`` as in exercise 3, then
+    ``ExecStarted(mod_name, namespace_kind(run_globals, mod_name))`` and an
+    ``ExecFinished`` as in exercise 5.
     """
     # TODO: 1. run_globals.update(init_globals) when init_globals is given (never modify init_globals).
-    # TODO: 2. Compute and set the seven specials (they override init_globals).
-    # TODO: 3. exec(code, run_globals) and return run_globals.
+    # TODO: 2. Compute the seven specials, emit the GlobalsPlan, set them (they override init_globals).
+    # TODO: 3. exec(code, run_globals) between ExecStarted and ExecFinished (exercise 5); return run_globals.
     raise NotImplementedError("exercise 7: _run_code is not written yet")
 
 
@@ -129,6 +177,11 @@ def _get_module_details(mod_name: str, error: type[Exception] = ImportError) -> 
     ERR-03, ERR-07]; "No module named NAME" [ERR-01]; a package runs its
     ``__main__`` [RM-06, RM-22, ERR-04]; a namespace package, or a loader
     without code, is refused [ERR-08, ERR-09].  Raise ``error``, not ImportError.
+
+    The story, as in exercises 1 and 2: ``ParentImported`` once the parent
+    is in, ``AlreadyImported`` before the warning, ``SpecFound``,
+    ``PackageRedirect`` before looking for ``NAME.__main__``, and
+    ``MainChoice(name, spec, "loader.get_code()", code)`` at the end.
     """
     # TODO: Exercise 1 (find the spec) then exercise 2 (pick the code); a package calls this function
     # TODO: again for NAME.__main__.  Return (name, spec, code).
@@ -144,7 +197,8 @@ def _get_main_module_details(error: type[Exception] = ImportError) -> tuple[str,
     module in PATH0")``, PATH0 being ``sys.path[0]`` [ERR-10, CLI-24].
     """
     # TODO: Take sys.modules["__main__"] out, call _get_module_details("__main__") (with ImportError),
-    # TODO: reword the error, and put the module back in a finally: block.
+    # TODO: reword the error, and put the module back in a finally: block.  Tell both moves:
+    # TODO: change = SetModule("__main__", None) (None: taken out), _changed / _restored.
     raise NotImplementedError("exercise 7: _get_main_module_details is not written yet")
 
 
