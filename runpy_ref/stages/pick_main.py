@@ -46,10 +46,9 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
         message = "%r is a namespace package and cannot be executed" % name
         raise failure(error, message, stage="pick_main", ids=("ERR-09",))
     own_name = found.spec.name  # os.path's spec and loader are posixpath's (RM-27)
-    if own_name != name and profile.alias_error_template:
-        message = profile.alias_error_template.format(loader=own_name, name=name)
-        raise failure(error, message, stage="pick_main", ids=("RM-27", "ERR-08"))
     try:
+        if own_name != name and profile.alias_error_template:  # the loaders' own name check, before 3.11
+            raise ImportError(profile.alias_error_template.format(loader=own_name, name=name), name=name)
         code = loader.get_code(own_name)
     except ImportError as exc:
         raise failure(error, format(exc), stage="pick_main", ids=("ERR-08",)) from exc

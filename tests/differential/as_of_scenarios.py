@@ -88,6 +88,7 @@ API: list[dict[str, Any]] = [
     dict(_rp("rp-pathlike-directory", {"$pathlib": "scriptdir"}), versions=["3.6", "3.7", "3.8"]),
     _rm("rm-existing-entry-alter-sys", "mod", run_name="os", alter_sys=True, watch=["os"]),
     _rm("rm-nested-runs", "nested"),
+    _rm("rm-alias-entry-os-path", "os.path"),
 ]
 
 CLI: list[dict[str, Any]] = [
