@@ -300,3 +300,70 @@ def test_audit_events_and_the_status_after_ctrl_c(tree, capsys):
     assert main(["--as-of", "3.8", "kb_mod"]) == runpy_ref.interpreter.INTERRUPTED
     assert events == ["cpython.run_module"]
     capsys.readouterr()
+
+
+# -- the trace says which version's rule decided -------------------------------------------------
+
+
+def _traced(version, call, *args, **kwargs):
+    """The trace of one call under ``version`` (an ImportError ends the call, as the trace shows)."""
+    from runpy_ref.sinks import ListSink
+
+    sink = ListSink()
+    with runpy_ref.as_of(version), runpy_ref.tracing(sink):
+        try:
+            call(*args, **kwargs)
+        except ImportError:
+            pass
+    return sink
+
+
+def _built(sink):
+    return next(e for e in sink.events if e.event == "globals_built")
+
+
+def test_under_another_version_an_event_names_the_rule_that_decided_it(tree):
+    tree({"tr_pkg/__init__.py": "", "tr_pkg/__main__.py": ""})
+    sink = _traced("2.6", runpy_ref.run_module, "tr_pkg")
+    assert sink.header_record["profile"] == "2.6"
+    failed = next(e for e in sink.events if e.event == "stage_failed")
+    assert failed.data["as_of"][0] == {"rule": "package_target", "value": "refuse", "as_of": "2.6",
+                                       "since": "2.6", "ids": ["RM-06", "RM-07"]}
+    built = _built(_traced("2.7", runpy_ref.run_module, "tr_pkg"))
+    assert [(r["rule"], r["since"]) for r in built.data["as_of"]] == [("specials", "2.6")]
+
+
+def test_the_hosts_own_version_and_unchanged_decisions_name_no_rule(tree):
+    tree({"tr_mod.py": ""})
+    host = "%d.%d" % sys.version_info[:2]
+    assert all("as_of" not in e.data for e in _traced(host, runpy_ref.run_module, "tr_mod").events)
+    events = _traced("3.8", runpy_ref.run_module, "tr_mod").events  # 3.8's runpy decided as the host's
+    assert all("as_of" not in e.data for e in events)
+
+
+def test_a_rule_of_a_profile_made_by_hand_has_no_version(tree):
+    from runpy_ref.sinks import render_text
+
+    tree({"tr_hand.py": ""})
+    hand = runpy_ref.host_profile().replace(specials=("__name__",))
+    built = _built(_traced(hand, runpy_ref.run_module, "tr_hand"))
+    assert built.data["as_of"][0]["since"] is None
+    assert render_text(built).splitlines()[-1].strip() == (
+        f"as of {hand.version}: specials = ['__name__'], a profile made by hand  [RM-15, RM-16, G-13]")
+    wrapped = render_text(_built(_traced("2.7", runpy_ref.run_module, "tr_hand")), 60)
+    assert "the rule since 2.6" in wrapped and max(map(len, wrapped.splitlines())) <= 60
+
+
+def test_every_flag_cites_catalogue_entries_that_exist():
+    import json
+    from pathlib import Path
+
+    from runpy_ref.trace.rules import flag_behaviours
+
+    flags = flag_behaviours()
+    assert set(flags) == set(Profile.FIELDS)
+    catalogue = Path(__file__).resolve().parent.parent / "conformance" / "catalogue" / "behaviours.json"
+    known = {entry["id"] for entry in json.loads(catalogue.read_text(encoding="utf-8"))["entries"]}
+    assert {i for ids in flags.values() for i in ids} <= known
+    undocumented = {flag for flag, ids in flags.items() if not ids}
+    assert undocumented == {"version", "release", "sources", "code_from_file_returns_name", "main_annotations"}

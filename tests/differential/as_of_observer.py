@@ -5,6 +5,7 @@ Usage (the tests drive it; it is not meant for people)::
     python as_of_observer.py build FIXDIR
     python as_of_observer.py api runpy FIXDIR < scenarios.json          # the interpreter's own runpy
     python as_of_observer.py api runpy_ref@2.7 FIXDIR < scenarios.json  # runpy_ref.as_of("2.7") on the host
+    python as_of_observer.py api runpy_ref@2.7+trace FIXDIR < ...       # the same, inside tracing()
 
 Written in the subset of Python that CPython 2.7 and 3.6-3.13 all read
 (no f-strings, no annotations), because the real side of each comparison
@@ -268,7 +269,7 @@ def caller(impl_name, probe):
         return call
     import runpy_ref
 
-    version = impl_name.partition("@")[2]
+    version, _, traced = impl_name.partition("@")[2].partition("+")
     profile = runpy_ref.select_profile(version)
 
     class AsOf(object):  # noqa: UP004 - a new-style class on 2.7 too
@@ -279,7 +280,10 @@ def caller(impl_name, probe):
 
             def as_of(*args, **kwargs):
                 with runpy_ref.as_of(profile):
-                    return function(*args, **kwargs)
+                    if not traced:
+                        return function(*args, **kwargs)
+                    with runpy_ref.tracing():  # observing must change nothing
+                        return function(*args, **kwargs)
             return as_of
 
     probe.IMPL = impl = AsOf()
@@ -297,7 +301,7 @@ def api(impl_name, fix):
     import _snap as probe
 
     probe.PRINT = False
-    version = "%d.%d" % sys.version_info[:2] if impl_name == "runpy" else impl_name.partition("@")[2]
+    version = "%d.%d" % sys.version_info[:2] if impl_name == "runpy" else impl_name[10:].partition("+")[0]
     scenarios = [s for s in scenarios if version in s.get("versions", [version])]
     call = caller(impl_name, probe)
     out = dict((s["id"], run_forked(call, probe, s, fix)) for s in scenarios)

@@ -71,19 +71,25 @@ class Side:
         done = _run([self.python, OBSERVER, "build", self.fix], cwd=root, env=_env([]))
         assert done.returncode == 0, done.stderr
 
-    def api(self) -> dict[str, Any]:
-        impl = "runpy" if self.real else "runpy_ref@" + self.version
+    def api(self, traced: bool = False) -> dict[str, Any]:
+        impl = "runpy" if self.real else "runpy_ref@" + self.version + ("+trace" if traced else "")
         done = _run([self.python, OBSERVER, "api", impl, self.fix], cwd=self.fix,
                     env=_env([] if self.real else [PROJECT]), stdin=json.dumps(s.API))
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
-    def cli(self, case: dict[str, Any]) -> dict[str, Any]:
+    def cli(self, case: dict[str, Any], traced: bool = False) -> dict[str, Any]:
         argv = [word.replace("<fx>", self.fix) for word in case["argv"]]
         if not self.real:
             head = ["-m", "runpy_ref", "--as-of", self.version]
+            trace = os.path.join(os.path.dirname(self.fix), f"trace-{case['id']}.jsonl")
+            if traced:  # to a file beside the fixture: observing must change nothing the program sees
+                head += ["--trace-format", "json", "--trace-file", trace]
             argv = [*head, *argv] if argv[0] == "-m" else [*head, "--path", *argv]
         done = _run([self.python, *argv], cwd=self.fix, env=_env([] if self.real else [PROJECT]))
+        if traced:
+            with open(trace, encoding="utf-8") as stream:
+                assert json.loads(stream.readline())["profile"] == self.version, trace
         names = [(self.fix, "<fx>"), (self.python, "<python>"), (os.path.realpath(self.python), "<python>")]
         snaps, stdout = [], []
         for line in replace_all(done.stdout, names).splitlines():
@@ -106,8 +112,12 @@ def observed() -> Iterator[dict[tuple[str, ...], Any]]:
             for (version, real), side in sides.items():
                 made = side.result()
                 jobs[(version, real, "api")] = pool.submit(made.api)
+                if not real:
+                    jobs[(version, real, "api", "traced")] = pool.submit(made.api, True)
                 for case in s.CLI:
                     jobs[(version, real, "cli", case["id"])] = pool.submit(made.cli, case)
+                    if not real:
+                        jobs[(version, real, "cli", case["id"], "traced")] = pool.submit(made.cli, case, True)
             yield {key: job.result() for key, job in jobs.items()}
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -147,20 +157,22 @@ def test_as_of_interpreter_present(version: str) -> None:
         pytest.skip(f"CPython {version} not found (install it under $PYENV_ROOT/versions)")
 
 
-@pytest.mark.parametrize("version, case", [pytest.param(v, c, id=f"{v}-{c['id']}") for v in AVAILABLE
-                                            for c in s.API if v in c.get("versions", [v])])
-def test_as_of_api(observed: dict[tuple[str, ...], Any], version: str, case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("version, case, traced", [
+    pytest.param(v, c, traced, id=f"{v}-{c['id']}" + ("-traced" if traced else ""))
+    for v in AVAILABLE for c in s.API if v in c.get("versions", [v]) for traced in (False, True)])
+def test_as_of_api(observed: dict[tuple[str, ...], Any], version: str, case: dict[str, Any], traced: bool) -> None:
     real = observed[(version, True, "api")][case["id"]]
-    emulated = observed[(version, False, "api")][case["id"]]
+    emulated = observed[(version, False, "api", *(("traced",) if traced else ()))][case["id"]]
     assert "observer_crash" not in real and "observer_crash" not in emulated, (real, emulated)
     _compare(real, emulated, case["id"], version)
 
 
-@pytest.mark.parametrize("version, case", [pytest.param(v, c, id=f"{v}-{c['id']}") for v in AVAILABLE
-                                            for c in s.CLI])
-def test_as_of_cli(observed: dict[tuple[str, ...], Any], version: str, case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("version, case, traced", [
+    pytest.param(v, c, traced, id=f"{v}-{c['id']}" + ("-traced" if traced else ""))
+    for v in AVAILABLE for c in s.CLI for traced in (False, True)])
+def test_as_of_cli(observed: dict[tuple[str, ...], Any], version: str, case: dict[str, Any], traced: bool) -> None:
     real = observed[(version, True, "cli", case["id"])]
-    emulated = observed[(version, False, "cli", case["id"])]
+    emulated = observed[(version, False, "cli", case["id"], *(("traced",) if traced else ()))]
     _compare(real, emulated, case["id"], version)
 
 
