@@ -59,7 +59,7 @@ examples:
   python -m runpy_ref --trace-format json --trace-file run.jsonl json.tool data.json
   python -m runpy_ref --trace-format html --trace-file run.html runpy_ref.demo Ada
   python -m runpy_ref --trace --deterministic --path script.py arg1
-  python -m runpy_ref --as-of 3.10 --trace -m runpy_ref.demo
+  python -m runpy_ref --as-of 2.6 --trace -m runpy_ref.demo
 
 documentation: the docs/ folder of the runpy_ref source (how-to/trace.md: reading and writing
 traces; reference/cli.md: every option and exit status; explanation/python_m.md: what -m does)
