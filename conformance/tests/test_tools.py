@@ -187,6 +187,22 @@ def test_a_stop_rule_can_take_the_status_from_the_message(tmp_path):
     assert result.status == "PASS" and result.observed["stopped_by_adapter"]["returncode"] == "$1"
 
 
+
+def test_the_exit_status_message_wins_over_the_restart_message_in_the_same_read(tmp_path):
+    """pdb 3.13 prints the sys.exit() status and the restart message together: the status must win."""
+    script = tmp_path / "exits.py"
+    script.write_text("import sys\n"
+                      "sys.stdout.write('The program exited via sys.exit(). Exit status: 3\\n'\n"
+                      "                 'The program finished and will be restarted\\n')\n"
+                      "sys.stdout.flush()\n"
+                      "while True:\n"
+                      "    pass\n")
+    for name in ("pdb", "ipdb"):
+        rules = tools.load_adapters()[name].stop
+        impl = Implementation(host(), module_template=f"{{python}} {script} {{module}}", tool=name, stop=rules)
+        result = run_cell(make_case(dict(CLI_MOD, expect=[{"returncode": 3}])), impl, tmp_path / name, [])
+        assert result.status == "PASS", (name, result.observed.get("returncode"))
+
 def test_published_table_and_page_match_the_committed_results():
     """README's table is what `python -m conformance publish` makes of the committed results file."""
     from conformance.harness import publish

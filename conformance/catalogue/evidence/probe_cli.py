@@ -298,4 +298,54 @@ out("ERR-02.dash_m_missing_parent", summary(rc, o, e))
 rc, o, e = run(["nofile.py"])
 out("ERR-13.script_missing_file", summary(rc, o, e))
 
+
+# ---- where -m emulating tools differ (issue 13 section 4)
+write("bltn.py", "print('R builtins=%s' % type(__builtins__).__name__)\n")
+for label, args in (("dash_m", ["-m", "bltn"]), ("file", ["bltn.py"])):
+    out("CLI-33.%s.builtins_type" % label, report(run(args)[1]).get("builtins"))
+write("exit3.py", "import sys\nsys.exit(3)\n")
+for label, args in (("dash_m", ["-m", "exit3"]), ("file", ["exit3.py"])):
+    rc, o, e = run(args)
+    out("CLI-34.%s.sys_exit_3" % label, "rc=%s stderr=%s" % (rc, last(e)))
+for label, args in (("dash_m", ["-m", "raiser"]), ("file", ["raiser.py"])):
+    out("CLI-34.%s.uncaught_exception" % label, summary(*run(args)))
+write("args.py", "import sys\nprint('R args=%r' % sys.argv[1:])\n")
+rc, o, e = run(["args.py", "-b", "--c", "-E", "-m", "x"])
+out("CLI-35.file.option_like_args", "rc=%s args=%s" % (rc, report(o).get("args")))
+write("ldr.py", "print('R loader=%s' % (type(__loader__).__name__ if '__loader__' in globals() else '<absent>'))\n")
+out("CLI-36.file.__main__.__loader__", report(run(["ldr.py"])[1]).get("loader"))
+write("late.py", """\
+import atexit, sys, threading, time
+MARK = 'main-global'
+MAIN_THREAD = threading.current_thread()
+def view(label):
+    m = sys.modules.get('__main__')
+    print('R %s=%s/%s/%s' % (label, getattr(m, '__dict__', None) is globals(), getattr(m, 'MARK', None),
+                             globals().get('MARK')))
+    sys.stdout.flush()
+def wait():
+    deadline = time.time() + 20
+    while MAIN_THREAD.is_alive() and time.time() < deadline:
+        time.sleep(0.01)
+    view('thread')
+atexit.register(view, 'atexit')
+threading.Thread(target=wait).start()
+""")
+for label, args in (("dash_m", ["-m", "late"]), ("file", ["late.py"])):
+    r = report(run(args)[1])
+    out("CLI-37.%s.atexit.main_is_self/main_MARK/own_MARK" % label, r.get("atexit"))
+    out("CLI-37.%s.thread.main_is_self/main_MARK/own_MARK" % label, r.get("thread"))
+write("once.py", """\
+import os
+log = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'once.log')
+with open(log, 'a') as f:
+    f.write(__name__ + ' ')
+""")
+for label, args in (("dash_m", ["-m", "once"]), ("file", ["once.py"])):
+    log = os.path.join(C, "once.log")
+    if os.path.exists(log):
+        os.remove(log)
+    run(args)
+    out("CLI-38.%s.runs" % label, open(log).read().split())
+
 shutil.rmtree(C, ignore_errors=True)
