@@ -49,7 +49,10 @@ PAGES = {
     "explanation/stages/find_spec.html": [
         'class="runpy-trace', '<span class="k">def</span>', "stage-find_spec",
     ],
-    "explanation/history.html": ['class="behaviour-timeline-graphic"', "<svg", 'class="tl-runs"'],
+    "explanation/history.html": ['class="behaviour-timeline-graphic"', "<svg", 'class="tl-runs"', 'class="tl-title"',
+                                 'class="tl-sources"'],
+    "explanation/pipeline.html": ['class="pipeline-figure"', 'class="pf-loop"', 'class="pf-finally"',
+                                  'class="trace-output"', 'class="pf-words"'],
 }
 
 
