@@ -52,7 +52,7 @@ PAGES = {
     "explanation/history.html": ['class="behaviour-timeline-graphic"', "<svg", 'class="tl-runs"', 'class="tl-title"',
                                  'class="tl-sources"'],
     "explanation/pipeline.html": ['class="pipeline-figure"', 'class="pf-loop"', 'class="pf-finally"',
-                                  'class="trace-output"', 'class="pf-words"'],
+                                  '<tr class="trace-output', 'class="pf-words"'],
 }
 
 
