@@ -1,8 +1,8 @@
 """runpy_ref: a readable, tracing reimplementation of :mod:`runpy`.
 
 ``run_module`` and ``run_path`` behave like the stdlib functions of the
-interpreter they run on (CPython 3.9 to 3.13), or of the version chosen with
-``with runpy_ref.as_of("X.Y"):``; inside ``with runpy_ref.tracing():`` they
+interpreter they run on (CPython 3.9 to 3.13), or of the version, 2.5 to 3.13,
+chosen with ``with runpy_ref.as_of("X.Y"):``; inside ``with runpy_ref.tracing():`` they
 also tell the story of every decision as structured events.
 
 Where to read: :mod:`runpy_ref.pipeline` (the story on one screen), then one

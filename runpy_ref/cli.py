@@ -59,7 +59,7 @@ examples:
   python -m runpy_ref --trace-format json --trace-file run.jsonl json.tool data.json
   python -m runpy_ref --trace-format html --trace-file run.html runpy_ref.demo Ada
   python -m runpy_ref --trace --deterministic --path script.py arg1
-  python -m runpy_ref --as-of 3.10 --trace -m runpy_ref.demo
+  python -m runpy_ref --as-of 2.6 --trace -m runpy_ref.demo
 
 documentation: the docs/ folder of the runpy_ref source (how-to/trace.md: reading and writing
 traces; reference/cli.md: every option and exit status; explanation/python_m.md: what -m does)
@@ -135,10 +135,12 @@ def _options(values: dict[str, Any], target: str, rest: list[str], *, is_path: b
     if fmt == "html" and values.get("trace_file") in (None, "-"):
         raise UsageError("--trace-format html needs --trace-file PAGE.html (a page, not a stream)")
     if values.get("as_of") is not None:
-        from .profiles import PROFILES
+        from .profiles import PROFILES, select_profile
 
-        if values["as_of"] not in PROFILES:
-            raise UsageError(f"--as-of {values['as_of']}: profiles exist for {', '.join(PROFILES)}")
+        try:
+            select_profile(values["as_of"])  # X.Y, or the point release its row reproduces
+        except LookupError:
+            raise UsageError(f"--as-of {values['as_of']}: profiles exist for {', '.join(PROFILES)}") from None
     traced = bool(values.get("trace") or "trace_format" in values or "trace_file" in values)
     return Options(target, tuple(rest), is_path, traced, fmt, values.get("trace_file"),
                    bool(values.get("deterministic")), values.get("root"), values.get("as_of"))

@@ -25,7 +25,7 @@ from types import CodeType, ModuleType
 from . import pipeline
 from ._lean import TYPE_CHECKING
 from .profiles import active_profile
-from .stages import InsertPath, ReplaceArgv, SetModule, active_stages, altered
+from .stages import InsertPath, ReplaceArgv, SetModule, active_stages, altered, new_module
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -39,37 +39,59 @@ INTERRUPTED = -2
 
 def run_main_program(target: str, args: tuple[str, ...], *, is_path: bool, lasting: bool) -> int:
     """Run ``target`` as ``python -m target args`` (or ``python target args``); return the exit status."""
+    profile = active_profile()
     main_module = fresh_main()
     try:
         if is_path:
             _run_path_as_main(target, args, main_module, lasting)
         else:
-            sys.audit("cpython.run_module", target)  # what python -m announces (CLI-20)
+            if profile.audit_events:
+                sys.audit("cpython.run_module", target)  # what python -m announces (CLI-20)
             with altered(
                 SetModule("__main__", main_module, lasting=lasting, ids=("CLI-03",)),
-                ReplaceArgv((active_profile().argv0_while_locating, *args), lasting=lasting),
-            ):  # sys.path[0] is already the interpreter's: it started python -m runpy_ref
-                pipeline._run_module_as_main(target)
+                ReplaceArgv((profile.argv0_while_locating, *args), lasting=lasting),
+                *_dash_m_path0(lasting),
+            ):  # sys.path[0] is the interpreter's: it started python -m runpy_ref
+                _run_module(target, profile)
     except SystemExit as exc:
         return exit_status(exc.code)
     except KeyboardInterrupt as exc:
         _print_traceback(exc)
-        return INTERRUPTED
+        return INTERRUPTED if profile.interrupt_kills else 1  # CLI-19: status 1 before 3.8
     except BaseException as exc:
         _print_traceback(exc)
         return 1
     return 0
 
 
-def fresh_main() -> ModuleType:
-    """A ``__main__`` module laid out as the interpreter lays out its own.
+def _run_module(target: str, profile: Any) -> None:
+    """The -m switch: ``_run_module_as_main`` from 2.6, ``run_module`` in a temporary ``__main__`` in 2.5 (CLI-03)."""
+    if profile.dash_m_via_run_module:
+        pipeline.run_module(target, run_name="__main__", alter_sys=True)
+    else:
+        pipeline._run_module_as_main(target)
 
-    CPython 3.9-3.13 start ``__main__`` with ``__annotations__`` (an empty
+
+def _dash_m_path0(lasting: bool) -> tuple[InsertPath, ...]:
+    """Up to 3.6, ``-m`` put ``''`` first on sys.path where the host puts the working directory (CLI-10)."""
+    if active_profile().dash_m_path0_absolute or not sys.path or sys.path[0] != os.getcwd():
+        return ()
+    return (InsertPath("", replace_first=True, lasting=lasting, ids=("CLI-10",)),)
+
+
+def fresh_main() -> ModuleType:
+    """A ``__main__`` module laid out as the interpreter of the version in force lays out its own.
+
+    CPython 3.6-3.13 start ``__main__`` with ``__annotations__`` (an empty
     dict) and ``__builtins__``, in that order; the program sees that key
     order in ``globals()`` (checked by tests/differential against ``python -m``).
+    Older versions have no ``__annotations__``, and 2.x modules no
+    ``__loader__`` or ``__spec__`` (:func:`~runpy_ref.stages.new_module`).
     """
-    module = ModuleType("__main__")
-    module.__dict__["__annotations__"] = {}  # noqa: RUF063 - the key itself, as the interpreter sets it
+    profile = active_profile()
+    module = new_module("__main__", profile=profile)
+    if profile.main_annotations:
+        module.__dict__["__annotations__"] = {}  # noqa: RUF063 - the key itself, as the interpreter sets it
     module.__dict__["__builtins__"] = builtins
     return module
 
@@ -101,24 +123,28 @@ def _print_traceback(exc: BaseException) -> None:
     """Print ``exc`` as the interpreter would, starting at the program's own frames."""
     # The default hook prints exc.__traceback__ and ignores its third argument,
     # so the trimmed traceback must be attached to the exception.
-    exc = exc.with_traceback(_without_own_frames(exc.__traceback__))
+    exc = exc.with_traceback(_without_own_frames(exc.__traceback__, keep_one=not isinstance(exc, SyntaxError)))
     try:
         sys.excepthook(type(exc), exc, exc.__traceback__)
     except Exception:  # a closed stderr, a broken hook: the status still tells
         pass
 
 
-def _without_own_frames(tb: TracebackType | None) -> TracebackType | None:
+def _without_own_frames(tb: TracebackType | None, keep_one: bool = False) -> TracebackType | None:
     """Drop runpy_ref's frames from the top of a traceback.
 
-    A user's traceback should start at their own code.  ``python -m`` shows
-    two frames of runpy above it (``<frozen runpy>`` on 3.11+); runpy_ref's
-    own frames are not the program's story, so none of them is shown.
+    A user's traceback should start at their own code.  When the error has
+    no frame of the user's at all (the import system failed to import a
+    package, say), ``keep_one`` keeps the frame that raised it, as CPython
+    shows its runpy frames: the report still reads as a traceback.  Otherwise
+    none of runpy_ref's frames is shown: they are not the program's story.  (A
+    SyntaxError in the file itself has none, as under ``python FILE``.)
     """
     package_dir = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    last = tb
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(package_dir):
-        tb = tb.tb_next
-    return tb
+        last, tb = tb, tb.tb_next
+    return tb if tb is not None or not keep_one else last
 
 
 def _safe_path() -> bool:
@@ -130,6 +156,7 @@ def _safe_path() -> bool:
 
 def _run_path_as_main(target: str, args: tuple[str, ...], main_module: ModuleType, lasting: bool) -> None:
     """``python FILE``: a directory or zip runs its ``__main__``, a file runs itself."""
+    profile = active_profile()
     where = _classify(target)
     script = _script_path(target)
     common = (
@@ -142,9 +169,9 @@ def _run_path_as_main(target: str, args: tuple[str, ...], main_module: ModuleTyp
             pipeline._run_module_as_main("__main__", alter_argv=False)
         return
     code, loader_class = where
-    plan = active_stages().build_globals(
+    plan = active_stages().build_globals(  # the interpreter's own list of globals (CLI-22), not runpy's
         spec=None, run_name="__main__", init_globals=None, script_name=script,
-        loader=loader_class("__main__", script), profile=active_profile(),
+        loader=loader_class("__main__", script), profile=profile.replace(specials=profile.script_specials),
     )
     changes = list(common)
     if not _safe_path():
@@ -178,15 +205,16 @@ def _classify(target: str) -> tuple[Any, type] | None:
 
     filename = _script_path(target)
     stages = active_stages()
-    if _is_path_entry(filename):  # asked before the file is opened: 'app.zip/x.py' is an entry
-        sys.audit("cpython.run_module", "__main__")  # as python DIR_OR_ZIP announces it (CLI-31)
-        where = stages.pick_path(filename, profile=active_profile())  # says so in the trace too
+    profile = active_profile()
+    if profile.script_dirs_run and _is_path_entry(filename):  # asked before opening: 'app.zip/x.py' is an entry
+        _audit(profile, "cpython.run_module", "__main__")  # as python DIR_OR_ZIP announces it (CLI-31)
+        where = stages.pick_path(filename, profile=profile)  # says so in the trace too
         return None if where.kind != "file" else (where.code, SourceFileLoader)
-    sys.audit("cpython.run_file", filename)  # as python FILE announces it, before opening it (CLI-31)
+    _audit(profile, "cpython.run_file", filename)  # as python FILE announces it, before opening it (CLI-31)
     bytecode = False
     try:
         bytecode = _is_bytecode(filename)
-        where = stages.pick_path(filename, profile=active_profile())
+        where = stages.pick_path(filename, profile=profile)
     except SyntaxError as exc:
         if bytecode or exc.lineno != 0:
             raise
@@ -203,6 +231,12 @@ def _classify(target: str) -> tuple[Any, type] | None:
     if bytecode and not isinstance(where.code, CodeType):
         _bad_code_object()
     return where.code, (SourcelessFileLoader if bytecode else SourceFileLoader)
+
+
+def _audit(profile: Any, event: str, argument: str) -> None:
+    """Raise the interpreter's audit event, in the versions that have audit events (3.8+: CLI-20, CLI-31)."""
+    if profile.audit_events:
+        sys.audit(event, argument)
 
 
 def _is_path_entry(filename: str) -> bool:

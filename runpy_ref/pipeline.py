@@ -25,19 +25,19 @@ signatures of CPython's, because tools call them.
 from __future__ import annotations
 
 import sys
-from types import ModuleType
 
 from ._lean import TYPE_CHECKING
 from .profiles import active_profile
 from .records import PackageRedirect
-from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered
+from .stages import InsertPath, SetArgv0, SetModule, active_stages, altered, clear_when_released, new_module
 from .stages.pick_main import cannot_run_package
 from .trace.context import failure, run_frame
 
 if TYPE_CHECKING:
-    from types import CodeType
+    from types import CodeType, ModuleType
     from typing import Any
 
+    from .profiles import Profile
     from .records import GlobalsPlan
 
 __all__ = ["run_module", "run_path"]
@@ -67,15 +67,15 @@ def run_module(
     with run_frame("run_module", mod_name, run_name, alter_sys, init_globals):
         name, spec, code = _get_module_details(mod_name)  # find_spec, pick_main
         run_name = name if run_name is None else run_name
-        plan = active_stages().build_globals(
-            spec=spec, run_name=run_name, init_globals=init_globals, profile=active_profile()
-        )
+        profile = active_profile()
+        plan = active_stages().build_globals(spec=spec, run_name=run_name, init_globals=init_globals, profile=profile)
         if not alter_sys:  # "leave the sys module alone": run in a fresh dict
             return _execute(code, {}, plan, init_globals, run_name)
-        module = ModuleType(run_name)
-        with altered(SetModule(run_name, module), SetArgv0(spec.origin)):  # alter_sys ... restore
+        module = new_module(run_name, profile=profile)
+        kept = not profile.restore_modules_on_error  # RM-18: 2.5 left it there when the code raised
+        with altered(SetModule(run_name, module, kept_if_raised=kept), SetArgv0(spec.origin)):  # alter_sys, restore
             _execute(code, module.__dict__, plan, init_globals, run_name)
-        return module.__dict__.copy()  # the module may be cleared once it goes away
+        return _copied(module, profile)
 
 
 def run_path(
@@ -99,17 +99,23 @@ def run_path(
     run_name = "<run_path>" if run_name is None else run_name
     pkg_name = run_name.rpartition(".")[0]
     with run_frame("run_path", path_name, run_name, None, init_globals):
+        if not profile.run_path_available:
+            message = f"runpy.run_path does not exist in Python {profile.version} (added in 2.7 and 3.2)"
+            raise failure(AttributeError, message, stage="pick_main", ids=("RP-01",))
         where = stages.pick_path(path_name, profile=profile)  # pick_main: a file, or a sys.path entry?
         if where.kind == "file":  # the file's code is loaded already; no import system involved
             plan = stages.build_globals(
-                spec=None, run_name=run_name, init_globals=init_globals,
-                pkg_name=pkg_name, script_name=where.path, profile=profile,
+                spec=None, run_name=run_name, init_globals=init_globals, script_name=where.path,
+                pkg_name=pkg_name if profile.file_package_from_run_name else None,  # RP-15: None in 2.7
+                loader=script_loader(run_name, where) if profile.loader_for_script_file else None,  # RP-14
+                profile=profile,
             )
             return _execute_in_temp_module(where.code, plan, init_globals, run_name, where.path)
         with altered(InsertPath(where.path)):  # alter_sys first: the entry must be there for the lookup
             _, spec, code = _get_main_module_details()  # find_spec and pick_main of its __main__
             plan = stages.build_globals(
-                spec=spec, run_name=run_name, init_globals=init_globals, pkg_name=pkg_name, profile=profile,
+                spec=spec, run_name=run_name, init_globals=init_globals, profile=profile,
+                pkg_name=pkg_name if profile.entry_package_from_run_name else "",  # RP-17: '' in 2.7
             )
             return _execute_in_temp_module(code, plan, init_globals, run_name, where.path)
         # restore: the entry leaves sys.path on the way out, last of all
@@ -130,10 +136,25 @@ def _execute_in_temp_module(
     code: CodeType, plan: GlobalsPlan, init_globals: Any, run_name: str, argv0: Any
 ) -> dict[str, Any]:
     """Run ``code`` in a temporary module registered as ``run_name`` (RP-18, RP-19)."""
-    module = ModuleType(run_name)
+    profile = active_profile()
+    module = new_module(run_name, profile=profile)
     with altered(SetModule(run_name, module, ids=("RP-19",)), SetArgv0(argv0, ids=("RP-18",))):
         _execute(code, module.__dict__, plan, init_globals, run_name)
+    return _copied(module, profile)
+
+
+def _copied(module: ModuleType, profile: Profile) -> dict[str, Any]:
+    """A copy of a temporary module's globals: the module may be cleared once it goes away (G-08)."""
+    clear_when_released(module, profile=profile)
     return module.__dict__.copy()
+
+
+def script_loader(run_name: str, where: Any) -> Any:
+    """The loader 3.3's run_path gave a plain file: a source or a bytecode file loader (RP-14)."""
+    from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+
+    kind = SourcelessFileLoader if where.source == "bytecode file" else SourceFileLoader
+    return kind(run_name, where.path)
 
 
 def _get_module_details(mod_name: str, error: type[Exception] = ImportError) -> tuple[str, Any, CodeType]:
@@ -148,8 +169,8 @@ def _get_module_details(mod_name: str, error: type[Exception] = ImportError) -> 
         try:
             return _get_module_details(chosen.main, error)
         except error as exc:
-            if mod_name not in sys.modules:
-                raise  # the package itself failed to import: being a package is beside the point
+            if mod_name not in sys.modules and active_profile().package_suffix_if_imported_only:
+                raise  # the package itself failed to import: being a package is beside the point (ERR-04)
             raise cannot_run_package(exc, mod_name, error)  # noqa: B904 - implicit chaining, as CPython's
     return chosen.name, chosen.spec, chosen.code
 
@@ -168,7 +189,7 @@ def _get_main_module_details(error: type[Exception] = ImportError) -> tuple[str,
         except ImportError as exc:
             if main_name not in str(exc):
                 raise
-            message = "can't find %r module in %r" % (main_name, sys.path[0])
+            message = active_profile().main_not_found_template.format(main=main_name, path=sys.path[0])
             raise failure(error, message, stage="find_spec", ids=("ERR-10", "CLI-24")) from exc
 
 

@@ -70,7 +70,7 @@ def _get_code_from_file(*args: Any, **kwargs: Any) -> Any:
 
 
 def _code_and_name(run_name: Any, fname: Any) -> tuple[Any, Any]:
-    return code_from_file(fname)[0], fname
+    return code_from_file(fname, open_code=active_profile().open_code)[0], fname
 
 
 def _code_only(fname: Any) -> Any:

@@ -167,11 +167,13 @@ class PathChoice(Record):
     """run_path's first decision: a plain file, or a sys.path entry?"""
 
     EVENT, STAGE, BEHAVIOURS = "path_classified", "pick_main", ("RP-03", "RP-05")
-    UNTRACED = ("code",)
+    UNTRACED = ("code", "source")
     path: Any
     kind: str
     importer: str | None
     code: Any = None
+    source: str | None = None
+    """For a file, ``"bytecode file"`` or ``"source file"`` (``code_loaded`` reports it)."""
 
 
 # -- build_globals ---------------------------------------------------------------

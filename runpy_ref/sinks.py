@@ -130,11 +130,19 @@ def render_text(event: Event, width: int | None = None) -> str:
     what, why = describe(event)
     ids = f"  [{', '.join(event.behaviours)}]" if event.behaviours else ""
     lead = f"{event.seq:>3} {'  ' * event.depth}{event.stage:<13} "
-    line = f"{lead}{what} -- {why}{ids}"
-    if width is None or len(line) <= width:
-        return line
     pad = " " * len(lead)
-    return "\n".join([*_wrap(lead + what, width, pad), *_wrap(f"{pad}-- {why}{ids}", width, pad + "   ")])
+    rules = [_rule_text(rule, pad) for rule in event.data.get("as_of", ())]  # under --as-of another version
+    line = f"{lead}{what} -- {why}{ids}"
+    if width is None or all(len(text) <= width for text in (line, *rules)):
+        return "\n".join([line, *rules])
+    wrapped = [*_wrap(lead + what, width, pad), *_wrap(f"{pad}-- {why}{ids}", width, pad + "   ")]
+    return "\n".join([*wrapped, *(part for rule in rules for part in _wrap(rule, width, pad + "   "))])
+
+
+def _rule_text(rule: dict[str, Any], pad: str) -> str:
+    """``as of 2.7: argv0_while_locating = '-c', the rule since 2.5  [CLI-09]``: that version's own decision."""
+    since = f"the rule since {rule['since']}" if rule.get("since") else "a profile made by hand"
+    return f"{pad}as of {rule['as_of']}: {rule['rule']} = {rule['value']!r}, {since}  [{', '.join(rule['ids'])}]"
 
 
 def _wrap(text: str, width: int, pad: str) -> list[str]:

@@ -22,11 +22,18 @@ def test_select_profile_by_version_tuple():
 
 def test_select_profile_unknown_version_lists_the_known_ones():
     with pytest.raises(LookupError) as info:
-        select_profile((2, 7))
+        select_profile((2, 4))
     assert str(info.value) == (
-        "runpy_ref has no profile for Python 2.7; profiles exist for 3.9, 3.10, 3.11, 3.12, 3.13"
+        "runpy_ref has no profile for Python 2.4; profiles exist for "
+        "2.5, 2.6, 2.7, 3.0, 3.1, 3.2, 3.3, 3.4, 3.5, 3.6, 3.7, 3.8, 3.9, 3.10, 3.11, 3.12, 3.13"
     )
     assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_select_profile_by_the_release_a_row_reproduces_and_no_other():
+    assert select_profile("2.7.18") is select_profile("2.7") is PROFILES["2.7"]
+    with pytest.raises(LookupError, match=r"profile 3.5 reproduces 3.5.10, not 3.5.1;"):
+        select_profile("3.5.1")
 
 
 def test_package_main_entry_point(clean_sys, capsys):

@@ -46,7 +46,7 @@ def test_fields_cannot_be_assigned_or_deleted():
 
 def test_fields_come_from_annotations_in_order_constants_excluded():
     assert SetArgv0.FIELDS == ("value", "lasting", "ids")
-    assert SetModule.FIELDS == ("name", "module", "lasting", "ids")
+    assert SetModule.FIELDS == ("name", "module", "lasting", "ids", "kept_if_raised")
     assert InsertPath.FIELDS == ("entry", "replace_first", "lasting", "ids")
     assert ReplaceArgv.FIELDS == ("values", "lasting", "ids")
     assert SpecFound.FIELDS == ("name", "spec") and "EVENT" not in SpecFound.FIELDS

@@ -184,6 +184,13 @@ def _inspect(module, rec):
     return data
 
 
+def _emulating(target, emulate):
+    """The context manager the module offers for the emulated version (request key ``emulate``), or None."""
+    if not emulate:
+        return None
+    return getattr(target, _native(emulate["context"]))(_native(emulate["version"]))
+
+
 def run(request_path):
     """Execute one request and return the observation dict."""
     base = os.path.dirname(os.path.abspath(request_path))
@@ -224,13 +231,20 @@ def run(request_path):
     before = dict((n, sys.modules.get(n)) for n in watch)
 
     result = None
+    context = _emulating(target, req.get("emulate"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            if call["api"] == "inspect":
-                obs["inspect"] = _inspect(target, rec)
-            else:
-                result = getattr(target, call["api"])(*args, **kwargs)
+            if context is not None:
+                context.__enter__()
+            try:
+                if call["api"] == "inspect":
+                    obs["inspect"] = _inspect(target, rec)
+                else:
+                    result = getattr(target, call["api"])(*args, **kwargs)
+            finally:
+                if context is not None:
+                    context.__exit__(None, None, None)
             obs["outcome"] = "returned"
         except BaseException as exc:
             obs["outcome"] = "raised"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import attribution, expect, rules
+from . import attribution, emulate, expect, rules
 from .cases import Case, materialise
 from .impls import Implementation
 from .replay import write_replays
@@ -310,7 +310,8 @@ def run_cell(case: Case, impl: Implementation, workdir: Path, deviations: list[D
     result.mismatches = [m.as_dict() for m in mismatches]
     result.attributed = attribution.attribute(case.behaviours, result.expected, result.mismatches)
     status = "FAIL" if mismatches else "PASS"
-    result.status, result.reason = apply_deviation(status, _deviation_for(case, impl, deviations))
+    known = _deviation_for(case, impl, deviations) or emulate.deviation_for(case, impl)
+    result.status, result.reason = apply_deviation(status, known)
     return result
 
 
@@ -322,7 +323,7 @@ class _Crash(Exception):
 
 def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, result: CellResult,
              timeout: float, servers: ProbeServers | None, stats: RunStats | None) -> dict[str, Any] | None:
-    request = _api_request(case, impl)
+    request = emulate.adapt_request(impl, _api_request(case, impl))
     env = clean_env(impl.child_env())
     if case.is_cli:
         if request["compile"]:
@@ -334,7 +335,7 @@ def _execute(case: Case, impl: Implementation, workdir: Path, fixture: Path, res
                 raise _Crash("fixture compile step failed: " + stderr)
         scratch = workdir / "scratch"
         scratch.mkdir(exist_ok=True)
-        cmd = impl.cli_command(case.call, str(fixture), str(scratch))
+        cmd = emulate.adapt_command(impl, impl.cli_command(case.call, str(fixture), str(scratch)))
         if cmd is None:
             result.reason = impl.form_unavailable(case.call["cli"]) or ""
             return None

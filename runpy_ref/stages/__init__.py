@@ -24,7 +24,7 @@ API, a private class for ``python -m`` so that it can print one line.
 
 from __future__ import annotations
 
-from .alter_sys import alter_sys
+from .alter_sys import alter_sys, clear_when_released, new_module
 from .altered import altered
 from .build_globals import build_globals
 from .changes import ABSENT, MISSING, Applied, Change, InsertPath, ReplaceArgv, SetArgv0, SetModule
@@ -36,6 +36,6 @@ from .table import DEFAULT_STAGES, STAGE_NAMES, Stages, active_stages, use_stage
 
 __all__ = [
     "ABSENT", "DEFAULT_STAGES", "MISSING", "STAGE_NAMES", "Applied", "Change", "InsertPath", "ReplaceArgv",
-    "SetArgv0", "SetModule", "Stages", "active_stages", "alter_sys", "altered", "build_globals", "exec_code",
-    "find_spec", "pick_main", "pick_path", "restore", "use_stages",
+    "SetArgv0", "SetModule", "Stages", "active_stages", "alter_sys", "altered", "build_globals",
+    "clear_when_released", "exec_code", "find_spec", "new_module", "pick_main", "pick_path", "restore", "use_stages",
 ]

@@ -18,7 +18,8 @@ class altered:  # lower case: used like a function, in a with statement
     Exceptions, ``SystemExit`` and ``KeyboardInterrupt`` from the body, and
     a failing undo of one change, all still undo the others; so does a
     change that fails to apply, for the changes made before it.  Changes
-    marked ``lasting`` are made but deliberately not undone.  Both stages
+    marked ``lasting`` are made but deliberately not undone, and those
+    marked ``kept_if_raised`` are not undone when the body raised.  Both stages
     are reached through the stage table in force, so a student's own
     ``alter_sys`` or ``restore`` is the one used.
     """
@@ -37,8 +38,10 @@ class altered:  # lower case: used like a function, in a with statement
             raise
         return self.applied
 
-    def __exit__(self, *exc_info: object) -> None:
-        self._undo()
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        self._undo(raised=exc_type is not None)
 
-    def _undo(self) -> None:
-        restore_all([applied for applied in self.applied if not applied.change.lasting], self._stages.restore)
+    def _undo(self, raised: bool = False) -> None:
+        undone = [applied for applied in self.applied
+                  if not applied.change.lasting and not (raised and applied.change.kept_if_raised)]
+        restore_all(undone, self._stages.restore)

@@ -41,7 +41,8 @@ def build_globals(
     if spec is None:
         fname, cached = script_name, None
     else:
-        loader, fname, cached = spec.loader, spec.origin, spec.cached
+        loader, fname = spec.loader, spec.origin
+        cached = spec.cached if profile.cached_from_spec else None  # RM-13: None in 3.2 and 3.3
         if pkg_name is None:
             pkg_name = spec.parent
     values = {

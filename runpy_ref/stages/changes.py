@@ -54,6 +54,9 @@ class Change(Value):
     argument).
     """
 
+    kept_if_raised = False
+    """Not undone when the code raised (a field of :class:`SetModule` only)."""
+
     def target(self) -> str:
         raise NotImplementedError
 
@@ -118,12 +121,17 @@ class ReplaceArgv(Change):
 
 
 class SetModule(Change):
-    """Put ``module`` at ``sys.modules[name]``, or take the entry out when ``module`` is None."""
+    """Put ``module`` at ``sys.modules[name]``, or take the entry out when ``module`` is None.
+
+    ``kept_if_raised`` leaves the entry in place when the code raised, as
+    2.5's ``alter_sys`` did (RM-18).
+    """
 
     name: str
     module: ModuleType | None
     lasting: bool = False
     ids: tuple[str, ...] = ("RM-17",)
+    kept_if_raised: bool = False
 
     def target(self) -> str:
         return f"sys.modules[{self.name!r}]"

@@ -7,6 +7,7 @@ import mechanism"), PEP 338.  CPython: the first half of
 
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import sys
 
@@ -27,8 +28,8 @@ def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> Spe
     if profile.reject_relative_names and mod_name.startswith("."):
         raise failure(error, "Relative module names not supported", stage="find_spec", ids=("RM-05", "ERR-06"))
     pkg_name = mod_name.rpartition(".")[0]
-    if pkg_name:
-        _import_parent(pkg_name, mod_name)
+    if pkg_name and profile.import_parent_first:
+        _import_parent(pkg_name, mod_name, error, profile)
         if profile.warn_if_already_imported:
             _warn_if_already_imported(mod_name, pkg_name)
     spec = _lookup_spec(mod_name, error, profile)
@@ -37,15 +38,19 @@ def find_spec(mod_name: str, *, error: type[Exception], profile: Profile) -> Spe
     return report(SpecFound(mod_name, spec))
 
 
-def _import_parent(pkg_name: str, mod_name: str) -> None:
+def _import_parent(pkg_name: str, mod_name: str, error: type[Exception], profile: Profile) -> None:
     """Import the parent first, so that its own errors are not disguised.
 
     A missing parent is left for the lookup to report; any other failure in
     the parent's ``__init__`` propagates unchanged (RM-25, bpo-14285).
+    Before importlib (``parent_errors_are_lookup_errors``), pkgutil imported
+    the parent and any ImportError was the lookup's own error (ERR-02).
     """
     try:
         __import__(pkg_name)
     except ImportError as exc:
+        if profile.parent_errors_are_lookup_errors:
+            raise _reworded(exc, mod_name, error, profile) from exc
         missing = exc.name
         if missing is None or (missing != pkg_name and not pkg_name.startswith(missing + ".")):
             report_failure(exc, stage="find_spec", ids=("RM-25", "CLI-18"))
@@ -74,10 +79,20 @@ def _warn_if_already_imported(mod_name: str, pkg_name: str) -> None:
 
 def _lookup_spec(mod_name: str, error: type[Exception], profile: Profile) -> ModuleSpec | None:
     """``importlib.util.find_spec``, with its assorted failures made one kind of error."""
+    reworded = tuple(getattr(builtins, name) for name in profile.lookup_errors)
     try:
         return importlib.util.find_spec(mod_name)
-    except (ImportError, AttributeError, TypeError, ValueError) as exc:
-        message = profile.spec_error_template.format(name=mod_name, type=type(exc).__name__, error=exc)
-        if profile.py_suffix_hint and mod_name.endswith(".py"):
-            message += f". Try using '{mod_name[:-3]}' instead of '{mod_name}' as the module name."
-        raise failure(error, message, stage="find_spec", ids=("ERR-02", "ERR-03")) from exc
+    except reworded as exc:
+        raise _reworded(exc, mod_name, error, profile) from exc
+
+
+def _reworded(exc: BaseException, mod_name: str, error: type[Exception], profile: Profile) -> BaseException:
+    """The lookup's own error for ``exc``, worded as the version in force words it (ERR-02, ERR-03)."""
+    missing = getattr(exc, "name", None) or mod_name
+    reason = "No module named %s" % missing if isinstance(exc, ModuleNotFoundError) else str(exc)
+    message = profile.spec_error_template.format(
+        name=mod_name, type=type(exc).__name__, cls=type(exc), error=exc, missing=missing, reason=reason,
+    )
+    if profile.py_suffix_hint and mod_name.endswith(".py"):
+        message += f". Try using '{mod_name[:-3]}' instead of '{mod_name}' as the module name."
+    return failure(error, message, stage="find_spec", ids=("ERR-02", "ERR-03"))

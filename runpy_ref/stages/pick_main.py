@@ -26,18 +26,30 @@ __all__ = ["cannot_run_package", "code_from_file", "is_null_importer", "pick_mai
 
 
 def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> MainChoice | PackageRedirect:
-    """A package redirects to its ``__main__`` submodule (RM-06); a module's code is loaded."""
+    """A package redirects to its ``__main__`` submodule (RM-06); a module's code is loaded.
+
+    Before 2.7 and 3.1 a package could not be run (RM-07); 2.5 did not
+    check at all, and ran the package's own ``__init__`` code.
+    """
     name = found.name
-    if found.is_package:
+    if found.is_package and profile.package_target == "refuse":
+        raise failure(error, "%s is a package and cannot be directly executed" % name, stage="pick_main",
+                      ids=("RM-07", "ERR-04"))
+    if found.is_package and profile.package_target == "__main__":
         if name == "__main__" or name.endswith(".__main__"):
             raise failure(error, "Cannot use package as __main__ module", stage="pick_main", ids=("RM-22", "ERR-05"))
+        if profile.import_package_first:
+            _import_package(name)
         return report(PackageRedirect(name, name + ".__main__"))
     loader = found.spec.loader
     if loader is None:
         message = "%r is a namespace package and cannot be executed" % name
         raise failure(error, message, stage="pick_main", ids=("ERR-09",))
+    own_name = found.spec.name  # os.path's spec and loader are posixpath's (RM-27)
     try:
-        code = loader.get_code(name)
+        if own_name != name and profile.alias_error_template:  # the loaders' own name check, before 3.11
+            raise ImportError(profile.alias_error_template.format(loader=own_name, name=name), name=name)
+        code = loader.get_code(own_name)
     except ImportError as exc:
         raise failure(error, format(exc), stage="pick_main", ids=("ERR-08",)) from exc
     except Exception as exc:  # a SyntaxError in the module, say: its own error, unchanged
@@ -46,6 +58,15 @@ def pick_main(found: SpecFound, *, error: type[Exception], profile: Profile) -> 
     if code is None:
         raise failure(error, "No code object available for %s" % name, stage="pick_main", ids=("ERR-08", "RM-26"))
     return report(MainChoice(name, found.spec, "loader.get_code()", code))
+
+
+def _import_package(name: str) -> None:
+    """Import the package before its ``__main__`` is looked up; its own errors propagate (RM-25, ERR-03)."""
+    try:
+        __import__(name)
+    except Exception as exc:
+        report_failure(exc, stage="pick_main", ids=("RM-25", "ERR-03"))
+        raise
 
 
 def cannot_run_package(problem: BaseException, package: str, error: type[Exception]) -> BaseException:
@@ -66,12 +87,14 @@ def pick_path(path_name: Any, *, profile: Profile) -> PathChoice:
     importer = get_importer(path_name)
     if profile.reject_null_importer and is_null_importer(importer):
         importer = None
+    if not profile.script_dirs_run:  # 2.5 knew no directory or zip scripts: every path is a file (CLI-21)
+        importer = None
     if profile.decode_path_argument:
         path_name = os.fsdecode(path_name)
     if importer is not None:
         return report(PathChoice(path_name, "sys.path entry", type(importer).__qualname__))
-    code, source = code_from_file(path_name)
-    choice = report(PathChoice(path_name, "file", None, code))
+    code, source = code_from_file(path_name, open_code=profile.open_code)
+    choice = report(PathChoice(path_name, "file", None, code, source))
     report(MainChoice(path_name, None, source, code))
     return choice
 
@@ -82,20 +105,27 @@ def is_null_importer(importer: object) -> bool:
     return kind.__module__ == "imp" and kind.__name__ == "NullImporter"
 
 
-def code_from_file(fname: Any, *, decode: bool = True) -> tuple[CodeType, str]:
+def code_from_file(fname: Any, *, decode: bool = True, open_code: bool = True) -> tuple[CodeType, str]:
     """Read ``fname`` as bytecode if its magic number matches, else compile it as source.
 
     Returns ``(code, "bytecode file" | "source file")``.  ``decode=False`` is
     3.13's reader, whose caller decodes the path first: given bytes
-    directly, it fails in ``io.open_code`` as CPython's does.
+    directly, it fails in ``io.open_code`` as CPython's does.  Before 3.8
+    (``open_code=False``) the file was opened with ``open`` under the name
+    as given, which an error then shows (RP-23).
     """
     import io
     from pkgutil import read_code
 
-    path = os.path.abspath(os.fsdecode(fname) if decode else fname)
-    with io.open_code(path) as stream:
+    path = os.path.abspath(os.fsdecode(fname) if decode else fname) if open_code else fname
+    opener = io.open_code if open_code else _open_binary
+    with opener(path) as stream:
         code = read_code(stream)
     if code is not None:
         return code, "bytecode file"
-    with io.open_code(path) as stream:
+    with opener(path) as stream:
         return compile(stream.read(), fname, "exec"), "source file"
+
+
+def _open_binary(path: Any) -> Any:
+    return open(path, "rb")

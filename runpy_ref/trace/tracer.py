@@ -23,7 +23,7 @@ import time
 
 from .._lean import TYPE_CHECKING
 from .._version import __version__
-from ..profiles import active_profile
+from ..profiles import active_profile, host_profile
 from ..scoped import scoped
 from .context import active_tracer
 from .events import SCHEMA_NAME, SCHEMA_VERSION, Event
@@ -115,6 +115,13 @@ class Tracer:
         run, parent, depth = (runs[-1], runs[-2] if len(runs) > 1 else None, len(runs) - 1) if runs else (0, None, 0)
         root = self.root if self.deterministic else None
         data = {name: plain(value, relative_to=root) for name, value in record.payload().items()}
+        profile = active_profile()
+        if profile is not host_profile():  # --as-of another version: which of its rules decided this
+            from .rules import rules_applied
+
+            applied = rules_applied(profile, host_profile(), record.behaviours())
+            if applied:
+                data["as_of"] = applied
         elapsed = None if self.deterministic else round((time.perf_counter() - self._t0) * 1e3, 3)
         event = Event(self._seq, run, parent, depth, record.stage(), record.EVENT, record.behaviours(), data, elapsed)
         if self.keep:

@@ -95,26 +95,6 @@ def test_api(lab: Lab, version: str, case: dict[str, Any], impl: str) -> None:
         assert any(name.startswith("runpy_ref.") for name in driver), driver
 
 
-@pytest.mark.parametrize(("version", "case", "impl"), _api_params(s.DEVIATIONS))
-def test_documented_deviation_code_deletes_its_temporary_module(
-    lab: Lab, version: str, case: dict[str, Any], impl: str
-) -> None:
-    """The one deliberate difference: code that deletes its own temporary ``sys.modules`` entry.
-
-    CPython's ``_TempModule.__exit__`` does ``del sys.modules[name]`` when
-    nothing was there before, so the run ends with a ``KeyError`` *after*
-    the code finished successfully.  runpy_ref treats "already gone" as
-    restored and returns the globals.  Everything else must still agree.
-    """
-    std, _ = _split_markers(lab.result(version, "api", "runpy")[case["id"]])
-    ref, _ = _split_markers(lab.result(version, "api", impl)[case["id"]])
-    assert std["exception"] is not None and std["exception"]["type"] == "builtins.KeyError", std
-    assert ref["exception"] is None, ref
-    assert ref["result"]["kind"] == "dict" and "__name__" in ref["result"]["keys"]
-    for key in ("snaps", "warnings", "after"):
-        _assert_same(std[key], ref[key])
-
-
 @pytest.mark.parametrize("version", AVAILABLE)
 def test_observations_are_fine_grained_enough_to_differ(lab: Lab, version: str) -> None:
     """Guard against vacuous equality: scenarios that differ in one detail observe differently."""
