@@ -64,3 +64,23 @@ def test_svg_has_a_viewbox_theme_colours_and_a_text_alternative() -> None:
     words = html[html.index('<details class="pf-words">'):]
     assert "Step 6 undoes step 3 in a finally" in words
     assert "For a package, step 5 goes back to step 4" in words
+
+
+def test_run_module_lane_matches_a_real_trace(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A package run with alter_sys=True goes round once and restores: the run_module lane, loop unrolled."""
+    import sys
+
+    import runpy_ref
+
+    (tmp_path / "pkgfig").mkdir()
+    (tmp_path / "pkgfig" / "__init__.py").write_text("")
+    (tmp_path / "pkgfig" / "__main__.py").write_text("x = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with runpy_ref.tracing() as tracer:
+        runpy_ref.run_module("pkgfig", alter_sys=True)
+    for name in ("pkgfig", "pkgfig.__main__"):
+        sys.modules.pop(name, None)
+    seen = [e.stage for e in tracer.events if e.stage != "run"]
+    collapsed = [stage for n, stage in enumerate(seen) if n == 0 or seen[n - 1] != stage]
+    drawn = [s.stage for s in _lane("run_module").steps]
+    assert collapsed == drawn[:2] + drawn[:2] + drawn[2:]  # find_spec, pick_main, then round again
