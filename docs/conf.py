@@ -39,6 +39,7 @@ extensions = [
     "runpy_docs_trace",
     "runpy_docs_catalogue",
     "runpy_docs_reference",
+    "runpy_docs_figures",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

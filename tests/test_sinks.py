@@ -264,3 +264,26 @@ def test_importing_the_sinks_imports_neither_json_nor_re():
 def test_ascii_json_escapes_like_ensure_ascii():
     value = {"astral": "😀", "latin": "ä", "lone": "\udcff", "plain": "x"}
     assert sinks._json_ascii(json.dumps(value, ensure_ascii=False)) == json.dumps(value)
+
+
+def test_output_without_a_newline_glues_onto_the_next_trace_line_as_documented(tmp_path):
+    """The limitation docs/how-to/trace.md states: the sink cannot know what the program last wrote.
+
+    The program writes 'abc' without a newline to stderr, the stream the text
+    trace shares with it; the next trace line follows on the same line.  The
+    program's streams are its own, untouched objects: the sink does not wrap
+    them to find out (that would change what the program sees).
+    """
+    (tmp_path / "glue.py").write_text(
+        "import io, sys\n"
+        "sys.stderr.write('abc')\n"
+        "print(type(sys.stdout).__name__, type(sys.stderr).__name__,\n"
+        "      sys.stderr is sys.__stderr__, sys.stdout is sys.__stdout__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    proc = subprocess.run([sys.executable, "-m", "runpy_ref", "--trace", "glue"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "TextIOWrapper TextIOWrapper True True\n"
+    glued = [line for line in proc.stderr.splitlines() if line.startswith("abc")]
+    assert len(glued) == 1 and glued[0][3:].lstrip().split()[1] == "exec", proc.stderr

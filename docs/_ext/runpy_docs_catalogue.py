@@ -589,13 +589,53 @@ def bar_runs(span: Span, versions: list[str]) -> list[tuple[str, str, str]]:
     return bars
 
 
+SOURCE_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("D", r"D\d[\d.]*[pt]?", "the runpy page of that version's documentation (p: a partial copy; "
+                             "2.7t: the 2009 trunk text)"),
+    ("CL", r"CL\d[\d.]*", "the documentation's \"Command line and environment\" page"),
+    ("WN", r"WN\d[\d.]*", "What's New in that version"),
+    ("NEWS", r"NEWS .*", "the changelog (Misc/NEWS)"),
+    ("REF", r"REF-import", "the language reference, the import system"),
+    ("SYS", r"SYS-doc", "the library page for sys"),
+    ("PEP", r"PEP \d+", "a Python Enhancement Proposal"),
+    ("S", r"S\d[\d.]*a?", "Lib/runpy.py of that version (the source)"),
+    ("T", r"T\d[\d.]*", "Lib/test/test_runpy.py of that version"),
+    ("TC", r"TC\d[\d.]*", "Lib/test/test_cmd_line_script.py of that version"),
+    ("commit", r"python-checkins .*|gh-\d+.*", "a commit mail or a CPython issue, to date a change"),
+    ("OBS", r"OBS.*", "observed by running the interpreters on this machine"),
+)
+"""Code shown in the timeline, pattern of the catalogue's source IDs it stands for, meaning (the legend)."""
+
+
+def source_kinds(sources: list[str]) -> list[str]:
+    """The kinds of a list of source IDs, in legend order: ``['D2.7', 'S3.13', 'OBS'] -> ['D', 'S', 'OBS']``.
+
+    A source ID no kind matches is an error: the legend would not explain it.
+    """
+    found = set()
+    for source in sources:
+        kind = next((code for code, pattern, _ in SOURCE_KINDS if re.fullmatch(pattern, source)), None)
+        if kind is None:
+            raise ConformanceError(f"source {source!r} matches no kind of SOURCE_KINDS; add one")
+        found.add(kind)
+    return [code for code, _, _ in SOURCE_KINDS if code in found]
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[:cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "\u2026"
+
+
 def timeline_svg(cat: catalogue_model.Catalogue, href: Any) -> str:
     """The chart as SVG text; ``href(id)`` gives the link of an entry, or None."""
     from html import escape
 
     versions = cat.versions
     executable = set(cat.executable_here)
-    label_w, col_w, row_h, top = 64, 36, 16, 34
+    label_w, col_w, row_h, top, title_chars, kinds_w = 270, 36, 16, 34, 46, 132
     index = {v: i for i, v in enumerate(versions)}
 
     def x(version: str) -> float:
@@ -612,12 +652,16 @@ def timeline_svg(cat: catalogue_model.Catalogue, href: Any) -> str:
         for entry in chosen:
             bid = escape(entry.id)
             tip = (f"<title>{bid}: {escape(entry.title)} (runs: {escape(span_text(entry.implemented))}"
-                   f"; docs: {escape(span_text(entry.doc))})</title>")
+                   f"; docs: {escape(span_text(entry.doc))}; sources: "
+                   f"{escape(', '.join(entry.data.get('sources', [])))})</title>")
             link = href(entry.id)
-            label = f'<text class="tl-label" x="0" y="{y + 11}">{bid}</text>'
+            label = (f'<text class="tl-label" x="0" y="{y + 11}">{bid}'
+                     f'<tspan class="tl-title" x="50">{escape(shorten(entry.title, title_chars))}</tspan></text>')
             if link:
                 label = f'<a href="{escape(link)}">{label}</a>'
-            parts = [label]
+            kinds = " ".join(source_kinds(entry.data.get("sources", [])))
+            parts = [label, f'<text class="tl-kinds" x="{label_w + len(versions) * col_w + 8}" y="{y + 11}">'
+                            f'{escape(kinds)}</text>']
             for span, cls, dy, h in ((entry.implemented, "tl-runs", 6, 8), (entry.doc, "tl-docs", 2, 3)):
                 for since, until, kind in bar_runs(span, versions):
                     width = x(until) + col_w - x(since) - 2
@@ -637,6 +681,8 @@ def timeline_svg(cat: catalogue_model.Catalogue, href: Any) -> str:
         header.append(f'<text class="{cls}" x="{x(version) + col_w / 2}" y="14" text-anchor="middle">'
                       f'{version}{mark}</text>')
         header.append(f'<line class="tl-grid" x1="{x(version)}" y1="20" x2="{x(version)}" y2="{y}"/>')
+    header.append(f'<text class="tl-version tl-kinds-head" x="{label_w + len(versions) * col_w + 8}" y="14">'
+                  f'sources</text>')
     legend_y = y + 14
     legend = (
         f'<rect class="tl-runs" x="{label_w}" y="{legend_y}" width="28" height="8" rx="2"/>'
@@ -651,12 +697,24 @@ def timeline_svg(cat: catalogue_model.Catalogue, href: Any) -> str:
         f'<text class="tl-legend" x="{label_w + 134}" y="{legend_y + 22}">docs and behaviour disagree</text>'
         f'<text class="tl-legend" x="{label_w + 334}" y="{legend_y + 22}">\u00b0 no interpreter here</text>'
     )
-    width = label_w + len(versions) * col_w + 4
+    width = label_w + len(versions) * col_w + kinds_w
     height = legend_y + 34
     return (f'<div class="behaviour-timeline-graphic"><svg xmlns="http://www.w3.org/2000/svg" '
             f'viewBox="0 0 {width} {height}" width="100%" role="img" '
-            f'aria-label="When each changing runpy behaviour ran and was documented, 2.5 to 3.13">'
-            f'{"".join(header)}{"".join(rows)}{legend}</svg></div>')
+            f'aria-label="When each changing runpy behaviour ran and was documented, 2.5 to 3.13; '
+            f'the table below gives the same data in words">'
+            f'{"".join(header)}{"".join(rows)}{legend}</svg>{sources_legend(cat)}</div>')
+
+
+def sources_legend(cat: catalogue_model.Catalogue) -> str:
+    """The codes of the "sources" column, each with its meaning; only the kinds the catalogue uses."""
+    from html import escape
+
+    used = set(source_kinds([s for e in cat.entries for s in e.data.get("sources", [])]))
+    items = "".join(f"<dt><code>{escape(code)}</code></dt><dd>{escape(meaning)}</dd>"
+                    for code, _, meaning in SOURCE_KINDS if code in used)
+    return (f'<p class="tl-sources-title">Sources (the right-hand column: what each entry rests on)</p>'
+            f'<dl class="tl-sources">{items}</dl>')
 
 
 def _render_graphics(app: Sphinx, doctree: nodes.document, docname: str) -> None:

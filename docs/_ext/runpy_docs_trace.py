@@ -11,8 +11,20 @@ A page declares a tiny file tree and a call; at build time the directive
    wrapped at :data:`WIDTH` columns, then the closing line of a complete
    trace) and compares the text with the committed golden file
    ``docs/_golden/<name>.txt``,
-4. shows the fixture, the trace as a table (catalogue IDs link to their
-   entries) and what the program printed.
+4. shows the fixture and the trace as a table (catalogue IDs link to their
+   entries), with what the program printed in rows of its own, between the
+   events it happened between.
+
+Where the output happened is noted as it is written: the API runner's
+stdout/stderr records the number of events so far with each write; for
+``:cli:`` runs, ``output_probe/sitecustomize.py`` notes the number of records
+then in the JSON Lines trace file (which the sink writes through).  The golden
+file shows each line of output, marked ``    | ``, at the same place.  Output
+that bypassed ``sys.stdout``/``sys.stderr`` cannot be placed and is shown
+after the trace instead, saying so.
+
+In a page's text traces (a lesson's transcript), each catalogue ID in
+``[...]`` becomes a link too (:func:`link_ids_in_text_traces`).
 
 A difference from the golden file is a build *error* (an exception, not a
 warning), so a change in behaviour cannot silently change the docs.  Set
@@ -69,6 +81,7 @@ DOCS = HERE.parent
 ROOT = DOCS.parent
 GOLDEN_DIR = DOCS / "_golden"
 RUNNER = HERE / "trace_runner.py"
+OUTPUT_PROBE = HERE / "output_probe"
 PACKAGE_DIR = ROOT / "runpy_ref"
 UPDATE_ENV = "RUNPY_REF_UPDATE_GOLDEN"
 FILE_MARK = "# file:"
@@ -181,28 +194,48 @@ def run_api(root: Path, call: str, argv: list[str], result_keys: list[str]) -> d
     )
     if proc.returncode != 0:
         raise TraceRunError(f"trace runner failed (status {proc.returncode}):\n{proc.stderr}")
-    return json.loads(normalise(proc.stdout, root))
+    report = json.loads(normalise(proc.stdout, root))
+    report["output_at"] = [[count, shorten_warnings(chunk)] for count, chunk in report["output_at"]]
+    return report
 
 
 def run_cli(root: Path, args: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as out_dir:
         trace_file = Path(out_dir) / "trace.jsonl"
+        output_log = Path(out_dir) / "output.jsonl"
         command = [sys.executable, "-m", "runpy_ref", "--trace-format", "json", "--trace-file",
                    str(trace_file), "--deterministic", "--root", str(root), *args]
-        proc = subprocess.run(command, capture_output=True, text=True, cwd=root, env=_child_env(),
-                              timeout=TIMEOUT)
+        env = _child_env()
+        env.update(PYTHONPATH=os.pathsep.join([str(OUTPUT_PROBE), env["PYTHONPATH"]]),
+                   RUNPY_REF_OUTPUT_LOG=str(output_log), RUNPY_REF_OUTPUT_TRACE=str(trace_file))
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=root, env=env, timeout=TIMEOUT)
         text = trace_file.read_text(encoding="utf-8") if trace_file.exists() else ""
         lines = normalise(text, root).replace(str(trace_file), "<trace-file>").splitlines()
+        noted = [json.loads(line) for line in output_log.read_text(encoding="utf-8").splitlines()] \
+            if output_log.exists() else []
     if not lines:
         raise TraceRunError(f"python -m runpy_ref wrote no trace (status {proc.returncode}):\n{proc.stderr}")
     records = [json.loads(line) for line in lines]
     footer = records[-1] if len(records) > 1 and "complete" in records[-1] else None
+    events = len(records) - 1 - (footer is not None)
+    output_at: list[list[Any]] = []
+    complete = all("".join(chunk for _, chunk, name in noted if name == stream) == written
+                   for stream, written in (("stdout", proc.stdout), ("stderr", proc.stderr)))
+    for count, chunk, _ in noted:  # the header is one record; after the footer, all events came before
+        count = min(max(count - 1, 0), events)
+        if output_at and output_at[-1][0] == count:
+            output_at[-1][1] += chunk
+        else:
+            output_at.append([count, chunk])
+    output_at = [[count, shorten_warnings(normalise(chunk, root))] for count, chunk in output_at]
     return {
         "header": records[0],
         "events": records[1:-1] if footer else records[1:],
         "footer": footer,
         "outcome": f"exit {proc.returncode}",
         "output": shorten_warnings(normalise(proc.stdout + proc.stderr, root)),
+        "output_at": output_at,
+        "output_complete": complete,  # every byte went through sys.stdout or sys.stderr, so it is placed
         "result": {},
     }
 
@@ -231,15 +264,37 @@ def golden_text(command: str, report: dict[str, Any], events: list[Event]) -> st
     interp = report["header"]["interpreter"]
     lines = [f"# {interp['implementation']} {interp['version']}, profile {report['header']['profile']}",
              f"$ {command}"]
-    lines += [render_text(event, WIDTH) for event in events]
+    placed = output_by_event(report)
+    for count in range(len(events) + 1):
+        if count:
+            lines.append(render_text(events[count - 1], WIDTH))
+        lines += [f"{OUTPUT_MARK}{line}" for line in placed.get(count, "").splitlines()]
     lines.append(footer_line(report.get("footer")))
     lines.append(f"-> {report['outcome']}")
     for key, value in report["result"].items():
         lines.append(f"result[{key!r}] = {value!r}")
-    if report["output"]:
-        lines.append("--- output ---")
+    if unplaced_output(report):
+        lines.append("--- output (not placed among the events) ---")
         lines += report["output"].rstrip("\n").splitlines()
     return "\n".join(lines) + "\n"
+
+
+OUTPUT_MARK = "    | "
+"""How a line of the program's own output is marked where it happened among the trace lines."""
+
+
+def output_by_event(report: dict[str, Any]) -> dict[int, str]:
+    """The program's output by the number of events before it: ``{10: 'Hello, Ada!\\n'}``."""
+    placed: dict[int, str] = {}
+    for count, chunk in report.get("output_at", []):
+        placed[count] = placed.get(count, "") + chunk
+    return placed
+
+
+def unplaced_output(report: dict[str, Any]) -> bool:
+    """True when some output could not be placed (written past ``sys.stdout``, straight to the descriptor)."""
+    placed = "".join(chunk for _, chunk in report.get("output_at", []))
+    return bool(report["output"]) and not report.get("output_complete", placed == report["output"])
 
 
 # -- rendering ----------------------------------------------------------------------------
@@ -289,9 +344,22 @@ def table(headers: list[str], rows: list[tuple[list[str], list[nodes.entry]]], c
     return tbl
 
 
-def trace_table(events: list[Event]) -> nodes.table:
-    rows = []
-    for event in events:
+def _output_row(text: str) -> tuple[list[str], list[nodes.entry]]:
+    stage = nodes.paragraph()
+    stage += nodes.inline("output", "output", classes=["trace-stage", "stage-output"])
+    shown = text.rstrip("\n") if text.endswith("\n") else text + "\u23ce"  # a missing newline shows
+    block = nodes.literal_block(shown, shown, language="text", classes=["runpy-trace-output"])
+    return (["trace-output"], [_cell(nodes.paragraph(text=""), classes=["trace-seq"]), _cell(stage),
+                               _cell(block, nodes.paragraph(text="what the program printed here",
+                                                            classes=["trace-why"])),
+                               _cell(nodes.paragraph(text=""))])
+
+
+def trace_table(events: list[Event], output: dict[int, str] | None = None) -> nodes.table:
+    """One row per event; the program's output, if any, in a row of its own where it happened."""
+    output = output or {}
+    rows = [_output_row(output[0])] if output.get(0) else []
+    for count, event in enumerate(events, start=1):
         what, why = describe(event)
         ids = nodes.paragraph(classes=["trace-ids"])
         for number, bid in enumerate(event.behaviours):
@@ -312,6 +380,8 @@ def trace_table(events: list[Event]) -> nodes.table:
             _cell(story, reason),
             _cell(ids),
         ]))
+        if output.get(count):
+            rows.append(_output_row(output[count]))
     return table(["#", "stage", "what happened, and why", "catalogue"], rows,
                  ["runpy-trace"], [4, 12, 60, 14])
 
@@ -450,7 +520,7 @@ class RunpyTrace(SphinxDirective):
             text=f"The trace ({interp['implementation']} {interp['version']}, profile {header['profile']}, "
                  f"deterministic; checked against {_shown_path(self.golden_dir / f'{name}.txt')})"
         )
-        box += trace_table(events)
+        box += trace_table(events, output_by_event(report))
         box += nodes.paragraph(classes=["runpy-trace-footer"], text=footer_line(report.get("footer")))
         ending = nodes.paragraph(classes=["runpy-trace-outcome"])
         ending += nodes.strong(text="Ended: ")
@@ -460,8 +530,8 @@ class RunpyTrace(SphinxDirective):
             shown = "\n".join(f"result[{key!r}] = {value!r}" for key, value in report["result"].items())
             box += nodes.rubric(text="Globals of the returned namespace")
             box += nodes.literal_block(shown, shown, language="python")
-        if report["output"]:
-            box += nodes.rubric(text="What the program printed")
+        if unplaced_output(report):
+            box += nodes.rubric(text="What the program printed (not placed among the events)")
             box += nodes.literal_block(report["output"], report["output"], language="text",
                                        classes=["runpy-trace-output"])
         return [box]
@@ -498,6 +568,44 @@ def _unused_goldens(app: Sphinx, env: Any) -> None:
                            type="runpy", subtype="golden")
 
 
+_ID_LIST = re.compile(r"\[((?:(?:G|RM|RP|CLI|ERR)-\d+(?:, )?)+)\]")
+_TRACE_BLOCK = re.compile(r'(<div class="highlight-(?:console|text|pycon) notranslate">.*?</pre>)', re.S)
+
+
+def link_ids_in_text_traces(body: str, href: Any) -> str:
+    """In the text traces of a page, make each ``[RM-02, CLI-01]`` ID a link to its catalogue entry.
+
+    Text traces are highlighted code blocks (a lesson's transcript), so the
+    links are added to the HTML, inside the text between tags: only a list
+    in square brackets, as the text sink writes it, and only IDs that
+    ``href(id)`` knows.
+    """
+    def ids(match: re.Match[str]) -> str:
+        linked = []
+        for bid in match.group(1).split(", "):
+            target = href(bid)
+            linked.append(f'<a class="reference internal trace-id" href="{target}">{bid}</a>' if target else bid)
+        return "[" + ", ".join(linked) + "]"
+
+    def block(match: re.Match[str]) -> str:
+        return re.sub(r">([^<]*)<", lambda text: ">" + _ID_LIST.sub(ids, text.group(1)) + "<", match.group(1))
+
+    return _TRACE_BLOCK.sub(block, body)
+
+
+def _link_text_trace_ids(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                         doctree: Any) -> None:
+    if "body" not in context or "[" not in context["body"]:
+        return
+    std = app.env.get_domain("std")
+
+    def href(bid: str) -> str | None:
+        found = std.objects.get(("behaviour", bid))
+        return None if found is None else app.builder.get_relative_uri(pagename, found[0]) + "#" + found[1]
+
+    context["body"] = link_ids_in_text_traces(context["body"], href)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("runpy_trace_golden_dir", str(GOLDEN_DIR), "env", types=(str,))
     app.add_crossref_type("behaviour", "behaviour", indextemplate="pair: %s; behaviour")
@@ -506,4 +614,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", _unused_goldens)
+    app.connect("html-page-context", _link_text_trace_ids)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

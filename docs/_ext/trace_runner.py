@@ -35,6 +35,28 @@ def _show_warning(message: Any, category: type, filename: str, lineno: int, file
     print(f"{category.__name__}: {message}", file=sys.stderr)
 
 
+class Recorder(io.StringIO):
+    """The program's stdout and stderr, each write noted with how many trace events came before it.
+
+    That count is where the output happened: the docs show it between
+    those events and the next.
+    """
+
+    def __init__(self, events: list[Any]) -> None:
+        super().__init__()
+        self.events = events
+        self.chunks: list[list[Any]] = []
+
+    def write(self, text: str) -> int:
+        if text:
+            count = len(self.events)
+            if self.chunks and self.chunks[-1][0] == count:
+                self.chunks[-1][1] += text
+            else:
+                self.chunks.append([count, text])
+        return super().write(text)
+
+
 def main() -> int:
     spec = json.loads(sys.argv[1])
     root = spec["root"]
@@ -47,9 +69,9 @@ def main() -> int:
     from runpy_ref.trace import plain
 
     namespace = {"runpy_ref": runpy_ref, "run_module": runpy_ref.run_module, "run_path": runpy_ref.run_path}
-    output = io.StringIO()
     outcome, result = "returned", None
     with runpy_ref.tracing(deterministic=True, root=root) as tracer:
+        output = Recorder(tracer.events)
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             try:
                 result = eval(spec["call"], namespace)
@@ -67,6 +89,7 @@ def main() -> int:
         "footer": tracer.footer(),  # the tracing block ended: the trace is complete
         "outcome": outcome,
         "output": output.getvalue(),
+        "output_at": output.chunks,
         "result": shown,
     }
     sys.__stdout__.write(json.dumps(report))

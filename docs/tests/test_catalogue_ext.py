@@ -94,7 +94,30 @@ def test_timeline_svg_draws_parts_and_unknowns() -> None:
     svg = cat.timeline_svg(cat.load_model(), lambda bid: f"#{bid}")
     assert svg.startswith('<div class="behaviour-timeline-graphic"><svg')
     assert 'class="tl-runs tl-part"' in svg and 'class="tl-runs tl-unknown"' in svg
-    assert "(runs: 2.7, 3.2+; docs: 2.7, 3.2+)" in svg
+    assert "(runs: 2.7, 3.2+; docs: 2.7, 3.2+; sources: " in svg
+
+
+def test_timeline_rows_are_titled_and_their_source_codes_explained() -> None:
+    model = cat.load_model()
+    svg = cat.timeline_svg(model, lambda bid: f"#{bid}")
+    rp01 = model.by_id()["RP-01"]
+    assert f'<tspan class="tl-title" x="50">{cat.shorten(rp01.title, 46)}</tspan>' in svg
+    kinds = cat.source_kinds(rp01.data["sources"])
+    assert f'>{" ".join(kinds)}</text>' in svg
+    legend = svg[svg.index('<dl class="tl-sources">'):]
+    for code in kinds:
+        assert f"<dt><code>{code}</code></dt>" in legend
+    assert legend.count("<dt>") == len({k for e in model.entries for k in cat.source_kinds(e.data["sources"])})
+
+
+def test_source_kinds_cover_every_source_and_refuse_strangers() -> None:
+    assert cat.source_kinds(["OBS", "S3.13", "D2.7t", "D3.0p", "PEP 338", "T2.7", "TC3.6"]) == [
+        "D", "PEP", "S", "T", "TC", "OBS"]
+    assert cat.source_kinds(["python-checkins r56509", "gh-91082", "NEWS bpo-14285"]) == ["NEWS", "commit"]
+    with pytest.raises(cat.ConformanceError, match="matches no kind"):
+        cat.source_kinds(["a blog post"])
+    assert cat.shorten("short", 10) == "short"
+    assert cat.shorten("run_path exists in 2.7 and 3.2+ only", 20) == "run_path exists in\u2026"
 
 
 def test_changed_entries_include_gaps_and_unknowns() -> None:

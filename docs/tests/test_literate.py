@@ -114,7 +114,7 @@ def test_golden_traces_read_as_the_text_sink_writes_them(golden: Path) -> None:
     """Wrapped at 100 columns, and closed by the footer line with the right count."""
     lines = golden.read_text(encoding="utf-8").splitlines()
     end = next(i for i, line in enumerate(lines) if line.startswith("-> "))
-    trace = lines[2:end]
+    trace = [line for line in lines[2:end] if not line.startswith("    | ")]  # "    | ": the program's output
     assert all(len(line) <= 100 for line in trace), [line for line in trace if len(line) > 100]
     numbered = [line for line in trace[:-1] if re.match(r"^ {0,2}\d+ ", line)]
     assert trace[-1] == f"runpy_ref trace complete ({len(numbered)} events)"

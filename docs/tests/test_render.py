@@ -49,7 +49,10 @@ PAGES = {
     "explanation/stages/find_spec.html": [
         'class="runpy-trace', '<span class="k">def</span>', "stage-find_spec",
     ],
-    "explanation/history.html": ['class="behaviour-timeline-graphic"', "<svg", 'class="tl-runs"'],
+    "explanation/history.html": ['class="behaviour-timeline-graphic"', "<svg", 'class="tl-runs"', 'class="tl-title"',
+                                 'class="tl-sources"'],
+    "explanation/pipeline.html": ['class="pipeline-figure"', 'class="pf-loop"', 'class="pf-finally"',
+                                  '<tr class="trace-output', 'class="pf-words"'],
 }
 
 
@@ -206,3 +209,77 @@ def test_checker_catches_broken_pages(chromium: str, tmp_path: Path) -> None:
     assert any("boom" in line for line in result.console)
     assert any("notDefined" in line for line in result.console)
     assert ("/gone.css", 404) in served.errors
+
+
+# -- no trace line is cut off at 1280 px --------------------------------------------------------
+
+TRACE_LINE = r"^\s*\d+ +(?:  )*(?:run|find_spec|pick_main|build_globals|alter_sys|exec|restore)\s"
+OVERFLOWS = """(traceLine) => {
+  const re = new RegExp(traceLine, 'm');
+  const out = [];
+  for (const pre of document.querySelectorAll('pre')) {
+    if (re.test(pre.innerText) && pre.scrollWidth > pre.clientWidth + 1) {
+      out.push(`a block of trace lines is ${pre.scrollWidth - pre.clientWidth}px wider than its box: `
+               + pre.innerText.split('\\n').find(line => re.test(line)));
+    }
+  }
+  for (const box of document.querySelectorAll('.runpy-trace-box')) {
+    const right = box.getBoundingClientRect().right;
+    for (const el of box.querySelectorAll('*')) {
+      const scrolls = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible';
+      if (el.getBoundingClientRect().right > right + 1 || scrolls) {
+        out.push(`${el.tagName}.${el.className} sticks out of its trace box: ${el.innerText.slice(0, 80)}`);
+        break;
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def _trace_pages(root: Path) -> list[str]:
+    pages = []
+    for path in sorted(root.rglob("*.html")):
+        if {"_static", "_modules", "_sources"} & set(path.relative_to(root).parts):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "runpy-trace-box" in text or "highlight-console" in text or "highlight-pycon" in text:
+            pages.append(str(path.relative_to(root)))
+    return pages
+
+
+def test_no_trace_line_is_cut_off_at_1280px(chromium: str, site: Path) -> None:
+    """Every trace line fits its box, or wraps inside it; none runs under a (hidden) scrollbar."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[docs]')")
+    pages = _trace_pages(site)
+    assert len(pages) > 10, pages
+    problems: list[str] = []
+    with serve(site) as served, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for name in pages:
+            page.goto(served.base + name)
+            problems += [f"{name}: {problem}" for problem in page.evaluate(OVERFLOWS, TRACE_LINE)]
+        browser.close()
+    assert problems == []
+
+
+def test_the_overflow_check_sees_a_cut_line(chromium: str, tmp_path: Path) -> None:
+    """The check above fails on a page whose trace line runs out of its box."""
+    from playwright.sync_api import sync_playwright
+
+    line = "  3 find_spec     " + "x" * 300
+    (tmp_path / "cut.html").write_text(
+        f'<html><body><pre style="width:400px;overflow:auto">{line}</pre>'
+        f'<div class="runpy-trace-box" style="width:400px"><table style="width:900px"><tr><td>wide</td></tr>'
+        f"</table></div></body></html>")
+    with serve(tmp_path) as served, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(served.base + "cut.html")
+        problems = page.evaluate(OVERFLOWS, TRACE_LINE)
+        browser.close()
+    assert len(problems) == 2 and "3 find_spec" in problems[0] and "TABLE" in problems[1]

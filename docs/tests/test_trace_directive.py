@@ -174,12 +174,16 @@ def test_update_writes_golden_and_next_build_passes(tmp_path: Path) -> None:
     golden = (tmp_path / "golden" / "demo.txt").read_text()
     assert golden.splitlines()[0].startswith("# cpython ")
     assert golden.splitlines()[1] == '$ run_module("m")'
-    assert "--- output ---\nhello\n" in golden
+    lines = golden.splitlines()
+    assert "    | hello" in lines and "--- output" not in golden  # printed where it happened
+    at = lines.index("    | hello")
+    assert "executing 'm'" in "".join(lines[at - 2:at]) and "ran to the end" in lines[at + 1]
     proc = _build(src)
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "out" / "index.html").read_text()
     assert 'class="trace-what">run_module(\'m\', alter_sys=False)</p>' in html  # straight quotes
     assert '"event":' not in html  # rendered as a table, not dumped as JSON
+    assert html.index("executing") < html.index('<tr class="trace-output') < html.index("ran to the end")
     assert re.search(r'class="runpy-trace-footer">runpy_ref trace complete \(\d+ events\)</p>', html)
 
 
@@ -188,7 +192,7 @@ def test_changed_behaviour_fails_with_a_diff(tmp_path: Path) -> None:
     proc = _build(_project(tmp_path, "changed"))
     assert proc.returncode != 0
     assert "differs from its golden file" in proc.stderr
-    assert "-hello" in proc.stderr and "+changed" in proc.stderr
+    assert "-    | hello" in proc.stderr and "+    | changed" in proc.stderr
 
 
 def test_undeclared_failure_is_an_error(tmp_path: Path) -> None:
@@ -196,3 +200,17 @@ def test_undeclared_failure_is_an_error(tmp_path: Path) -> None:
     proc = _build(src, update=True)
     assert proc.returncode != 0
     assert "was declared to end with 'raised ImportError' but ended with 'returned'" in proc.stderr
+
+
+def test_ids_in_text_traces_become_links() -> None:
+    from runpy_docs_trace import link_ids_in_text_traces
+
+    body = ('<p>[RM-02] stays</p><div class="highlight-console notranslate"><div class="highlight"><pre>'
+            '<span class="go">  3 find_spec     found it  [RM-02, CLI-01]</span>\n'
+            '<span class="go">  4 exec  [ERR-99]</span></pre></div></div>')
+    known = {"RM-02": "cat.html#rm-02", "CLI-01": "cat.html#cli-01"}
+    out = link_ids_in_text_traces(body, known.get)
+    assert out.startswith("<p>[RM-02] stays</p>")  # prose is not a trace
+    assert ('[<a class="reference internal trace-id" href="cat.html#rm-02">RM-02</a>, '
+            '<a class="reference internal trace-id" href="cat.html#cli-01">CLI-01</a>]') in out
+    assert "[ERR-99]" in out  # an ID the catalogue does not know stays text
