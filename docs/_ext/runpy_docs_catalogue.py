@@ -595,7 +595,7 @@ SOURCE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("CL", r"CL\d[\d.]*", "the documentation's \"Command line and environment\" page"),
     ("WN", r"WN\d[\d.]*", "What's New in that version"),
     ("NEWS", r"NEWS .*", "the changelog (Misc/NEWS)"),
-    ("REF", r"REF-import", "the language reference, the import system"),
+    ("REF", r"REF-(import|exec)", "the language reference (the import system; the execution model)"),
     ("SYS", r"SYS-doc", "the library page for sys"),
     ("PEP", r"PEP \d+", "a Python Enhancement Proposal"),
     ("S", r"S\d[\d.]*a?", "Lib/runpy.py of that version (the source)"),
