@@ -11,7 +11,9 @@ footer, how the call ended, what the program printed, and any globals the
 page asked to show.
 
 Usage: ``python trace_runner.py JSON`` where JSON holds ``root``, ``call``,
-``argv`` and ``result_keys``.
+``argv``, ``result_keys`` and optionally ``as_of`` (a version such as ``"2.6"``:
+the call then runs inside ``runpy_ref.as_of(...)``, as the ``runpy-history``
+directive asks).
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ def main() -> int:
     namespace = {"runpy_ref": runpy_ref, "run_module": runpy_ref.run_module, "run_path": runpy_ref.run_path}
     output = io.StringIO()
     outcome, result = "returned", None
-    with runpy_ref.tracing(deterministic=True, root=root) as tracer:
+    version = spec.get("as_of")
+    emulated = runpy_ref.as_of(version) if version else contextlib.nullcontext()
+    with emulated, runpy_ref.tracing(deterministic=True, root=root) as tracer:
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             try:
                 result = eval(spec["call"], namespace)
