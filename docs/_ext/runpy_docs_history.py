@@ -40,11 +40,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
+import runpy_docs_trace as rt
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-import runpy_docs_trace as rt
 from runpy_ref.sinks import _rule_text, describe
 from runpy_ref.trace import Event
 

@@ -54,6 +54,7 @@ def main() -> int:
     version = spec.get("as_of")
     emulated = runpy_ref.as_of(version) if version else contextlib.nullcontext()
     with emulated, runpy_ref.tracing(deterministic=True, root=root) as tracer:
+        header = tracer.header()  # inside the block: it names the profile in force (as_of's, if any)
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             try:
                 result = eval(spec["call"], namespace)
@@ -66,7 +67,7 @@ def main() -> int:
         for key in spec.get("result_keys", []):
             shown[key] = plain(result.get(key, "<absent>"), relative_to=root)
     report = {
-        "header": tracer.header(),
+        "header": header,
         "events": [event.as_dict() for event in tracer.events],
         "footer": tracer.footer(),  # the tracing block ended: the trace is complete
         "outcome": outcome,
