@@ -50,6 +50,7 @@ PAGES = {
         'class="runpy-trace', '<span class="k">def</span>', "stage-find_spec",
     ],
     "explanation/history.html": ['class="behaviour-timeline-graphic"', "<svg", 'class="tl-runs"'],
+    "explanation/history_traces.html": ['class="runpy-history-box', "history-row-changed", "whatsnew/2.7.html"],
 }
 
 
