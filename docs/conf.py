@@ -37,6 +37,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "runpy_docs_tutorials",
     "runpy_docs_trace",
+    "runpy_docs_history",
     "runpy_docs_catalogue",
     "runpy_docs_reference",
     "runpy_docs_figures",

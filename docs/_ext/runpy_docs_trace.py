@@ -186,8 +186,9 @@ def shorten_warnings(output: str) -> str:
     return "".join(out)
 
 
-def run_api(root: Path, call: str, argv: list[str], result_keys: list[str]) -> dict[str, Any]:
-    spec = {"root": str(root), "call": call, "argv": argv, "result_keys": result_keys}
+def run_api(root: Path, call: str, argv: list[str], result_keys: list[str],
+            as_of: str | None = None) -> dict[str, Any]:
+    spec = {"root": str(root), "call": call, "argv": argv, "result_keys": result_keys, "as_of": as_of}
     proc = subprocess.run(
         [sys.executable, str(RUNNER), json.dumps(spec)],
         capture_output=True, text=True, cwd=root, env=_child_env(), timeout=TIMEOUT,

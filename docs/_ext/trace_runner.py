@@ -11,7 +11,9 @@ footer, how the call ended, what the program printed, and any globals the
 page asked to show.
 
 Usage: ``python trace_runner.py JSON`` where JSON holds ``root``, ``call``,
-``argv`` and ``result_keys``.
+``argv``, ``result_keys`` and optionally ``as_of`` (a version such as ``"2.6"``:
+the call then runs inside ``runpy_ref.as_of(...)``, as the ``runpy-history``
+directive asks).
 """
 
 from __future__ import annotations
@@ -70,7 +72,10 @@ def main() -> int:
 
     namespace = {"runpy_ref": runpy_ref, "run_module": runpy_ref.run_module, "run_path": runpy_ref.run_path}
     outcome, result = "returned", None
-    with runpy_ref.tracing(deterministic=True, root=root) as tracer:
+    version = spec.get("as_of")
+    emulated = runpy_ref.as_of(version) if version else contextlib.nullcontext()
+    with emulated, runpy_ref.tracing(deterministic=True, root=root) as tracer:
+        header = tracer.header()  # inside the block: it names the profile in force (as_of's, if any)
         output = Recorder(tracer.events)
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             try:
@@ -84,7 +89,7 @@ def main() -> int:
         for key in spec.get("result_keys", []):
             shown[key] = plain(result.get(key, "<absent>"), relative_to=root)
     report = {
-        "header": tracer.header(),
+        "header": header,
         "events": [event.as_dict() for event in tracer.events],
         "footer": tracer.footer(),  # the tracing block ended: the trace is complete
         "outcome": outcome,

@@ -40,7 +40,7 @@ def test_every_catalogue_entry_has_an_anchor_on_its_section_page(pages: dict[str
 def test_every_golden_trace_is_on_a_page(pages: dict[str, str]) -> None:
     shown = set()
     for html in pages.values():
-        shown |= set(re.findall(r'id="runpy-trace-([\w-]+)"', html))
+        shown |= set(re.findall(r'id="runpy-(?:trace|history)-([\w-]+)"', html))
     assert shown == {p.stem for p in (DOCS / "_golden").glob("*.txt")}
 
 

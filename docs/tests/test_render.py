@@ -53,6 +53,7 @@ PAGES = {
                                  'class="tl-sources"'],
     "explanation/pipeline.html": ['class="pipeline-figure"', 'class="pf-loop"', 'class="pf-finally"',
                                   '<tr class="trace-output', 'class="pf-words"'],
+    "explanation/history_traces.html": ['class="runpy-history-box', "history-row-changed", "whatsnew/2.7.html"],
 }
 
 
