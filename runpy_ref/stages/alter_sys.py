@@ -28,9 +28,10 @@ __all__ = ["alter_sys", "clear_when_released", "new_module"]
 
 def alter_sys(change: Change) -> Applied:
     """Make one change to ``sys``; return what is needed to undo it."""
-    before = change.read() if tracing_on() else None
+    traced = tracing_on()  # reading the values is worth it only for the trace
+    before = change.read() if traced else None
     saved = change.apply()
-    if tracing_on():
+    if traced:
         report(SysChanged(change.target(), change.action(), before, change.read(), change.lasting, change.ids))
     return Applied(change, saved)
 

@@ -24,9 +24,10 @@ __all__ = ["restore", "restore_all"]
 def restore(applied: Applied) -> SysRestored:
     """Undo one change: the caller gets back exactly what it had."""
     change = applied.change
-    before = change.read() if tracing_on() else None
+    traced = tracing_on()  # reading the values is worth it only for the trace
+    before = change.read() if traced else None
     action = change.undo(applied.saved)
-    after = change.read() if tracing_on() else None
+    after = change.read() if traced else None
     return report(SysRestored(change.target(), action, before, after, change.ids))
 
 

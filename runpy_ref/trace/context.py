@@ -20,6 +20,7 @@ import sys
 from contextvars import ContextVar
 
 from .._lean import TYPE_CHECKING
+from ..profiles import active_profile
 from ..records import RunFinished, RunStarted, StageFailed, init_globals_keys
 
 if TYPE_CHECKING:
@@ -75,8 +76,7 @@ def run_frame(api: str, target: Any, run_name: Any = None, alter_sys: bool | Non
     tracer = active_tracer.get()
     if tracer is None:
         return _NO_FRAME
-    from ..profiles import active_profile
-    from .plain_data import safe_repr
+    from .plain_data import safe_repr  # loaded only while tracing
 
     keys = None
     if init_globals is not None:
